@@ -1,0 +1,15 @@
+# cmake -DAR=... -DRANLIB=... -DMRI=<script> -DARCHIVE=<lib.a> -P RunArMri.cmake
+# Feeds an MRI script to "ar -M" on stdin (no shell redirection needed in the build tool), then indexes.
+foreach(_var AR RANLIB MRI ARCHIVE)
+  if(NOT DEFINED ${_var})
+    message(FATAL_ERROR "RunArMri.cmake: -D${_var}=... is required")
+  endif()
+endforeach()
+execute_process(COMMAND "${AR}" -M INPUT_FILE "${MRI}" RESULT_VARIABLE _rc ERROR_VARIABLE _err)
+if(NOT _rc EQUAL 0 OR _err MATCHES "[Ee]rror|cannot|not found")
+  message(FATAL_ERROR "ar -M ${MRI} failed (${_rc}): ${_err}")
+endif()
+execute_process(COMMAND "${RANLIB}" "${ARCHIVE}" RESULT_VARIABLE _rc)
+if(NOT _rc EQUAL 0)
+  message(FATAL_ERROR "ranlib ${ARCHIVE} failed (${_rc})")
+endif()

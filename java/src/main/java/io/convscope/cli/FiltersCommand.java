@@ -1,0 +1,78 @@
+package io.convscope.cli;
+
+import java.nio.file.Path;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+
+import io.convscope.UsageException;
+import io.convscope.filters.FilterMode;
+import io.convscope.filters.FilterNorm;
+import io.convscope.filters.FilterPictures;
+import io.convscope.filters.FilterSpec;
+import io.convscope.image.Npy;
+import io.convscope.model.ConvWeights;
+import io.convscope.model.LayerInfo;
+import io.convscope.model.TorchModel;
+import io.convscope.render.Png;
+import io.convscope.render.TileSheet;
+
+/** {@code convscope filters}: draws one convolution layer's filters. */
+final class FiltersCommand implements Command {
+    @Override
+    public String name() {
+        return "filters";
+    }
+
+    @Override
+    public String summary() {
+        return "draw a convolution layer's filters (rgb, channels or collated)";
+    }
+
+    @Override
+    public Options options() {
+        return new Options()
+                .addOption(OptionKit.required("layer", "L", "conv layer: index into 'features' (3) or a module path "
+                        + "(features.3, layer1.0.conv1)"))
+                .addOption(OptionKit.value("mode", "MODE", "rgb | channels | collated (default: rgb for 3-channel "
+                        + "layers, else collated)"))
+                .addOption(OptionKit.value("norm", "NORM", "minmax | zscore | global (default: minmax, global for "
+                        + "collated)"))
+                .addOption(OptionKit.value("colormap", "NAME", "colormap of channel tiles: viridis (default), gray, "
+                        + "or any OpenCV colormap"))
+                .addOption(OptionKit.value("scale", "N", "pixels per weight (default: automatic)"))
+                .addOption(OptionKit.required("out", "F.png", "the picture to write"))
+                .addOption(OptionKit.value("npy", "F.npy", "also write the raw weight tensor as float32 .npy"));
+    }
+
+    @Override
+    public int run(CommandLine line, Session session) {
+        Path out = session.outputFile("out");
+        Path npy = session.outputFile("npy");
+        try (TorchModel model = session.loadModel()) {
+            long start = System.nanoTime();
+            LayerInfo layer = model.layers().findConvolution(line.getOptionValue("layer"));
+            ConvWeights weights = ConvWeights.read(model, layer);
+            FilterMode mode = line.hasOption("mode") ? FilterMode.parse(line.getOptionValue("mode"))
+                    : (weights.channels() == 3 ? FilterMode.RGB : FilterMode.COLLATED);
+            FilterNorm norm = line.hasOption("norm") ? FilterNorm.parse(line.getOptionValue("norm")) : null;
+            int scale = OptionKit.intValue(line, "scale", 0);
+            if (scale < 0 || scale > 64) {
+                throw new UsageException("--scale must be 1..64 pixels per weight, got " + scale);
+            }
+            FilterSpec spec = new FilterSpec(layer.path(), mode, norm, line.getOptionValue("colormap"), scale);
+            TileSheet sheet = FilterPictures.render(weights, spec, model.file().getFileName().toString());
+            Png.write(sheet.raster(), out);
+            if (npy != null) {
+                Npy.write(npy, weights.shape(), weights.values());
+            }
+            session.log(String.format("rendered %s in %.1f ms", layer.path(), (System.nanoTime() - start) / 1e6));
+            if (!session.quiet) {
+                session.out.println("wrote " + out + " (" + sheet.raster().width() + "x" + sheet.raster().height()
+                        + ", " + sheet.tileCount() + " tiles of " + layer.path() + " " + LayerInfo.format(
+                        weights.shape()) + ")");
+            }
+        }
+        return 0;
+    }
+}

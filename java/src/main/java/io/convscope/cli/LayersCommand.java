@@ -1,0 +1,96 @@
+package io.convscope.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+
+import com.google.gson.GsonBuilder;
+
+import io.convscope.model.LayerInfo;
+import io.convscope.model.LayerInventory;
+import io.convscope.model.TorchModel;
+
+/** {@code convscope layers}: every module with its index path, type, weight and output shapes. */
+final class LayersCommand implements Command {
+    @Override
+    public String name() {
+        return "layers";
+    }
+
+    @Override
+    public String summary() {
+        return "list the model's modules: index path, type, weight shape, output shape";
+    }
+
+    @Override
+    public Options options() {
+        return new Options();
+    }
+
+    @Override
+    public int run(CommandLine line, Session session) {
+        try (TorchModel model = session.loadModel()) {
+            LayerInventory layers = model.layers();
+            if (session.json) {
+                session.out.println(json(model, layers));
+            } else {
+                printTable(model, layers, session);
+            }
+        }
+        return 0;
+    }
+
+    private static void printTable(TorchModel model, LayerInventory inventory, Session session) {
+        session.out.println("model " + model.file() + ": input " + LayerInfo.format(inventory.inputShape())
+                + ", output " + LayerInfo.format(inventory.outputShape()));
+        if (inventory.traceFailure() != null) {
+            session.out.println("output shapes unknown: " + inventory.traceFailure());
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"LAYER", "TYPE", "WEIGHT", "BIAS", "OUTPUT"});
+        for (LayerInfo l : inventory.all()) {
+            rows.add(new String[] {l.path(), l.type(), LayerInfo.format(l.weightShape()),
+                    LayerInfo.format(l.biasShape()), LayerInfo.format(l.outputShape())});
+        }
+        int[] widths = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                text.append(i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 2) + "s", row[i]));
+            }
+            session.out.println(text.toString().stripTrailing());
+        }
+    }
+
+    private static String json(TorchModel model, LayerInventory inventory) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("model", model.file().toString());
+        root.put("input", inventory.inputShape());
+        root.put("output", inventory.outputShape());
+        if (inventory.traceFailure() != null) {
+            root.put("traceFailure", inventory.traceFailure());
+        }
+        List<Map<String, Object>> layers = new ArrayList<>();
+        for (LayerInfo l : inventory.all()) {
+            Map<String, Object> layer = new LinkedHashMap<>();
+            layer.put("path", l.path());
+            layer.put("type", l.type());
+            layer.put("weight", l.weightShape());
+            layer.put("bias", l.biasShape());
+            layer.put("output", l.outputShape());
+            layer.put("convolution", l.isConvolution());
+            layers.add(layer);
+        }
+        root.put("layers", layers);
+        return new GsonBuilder().setPrettyPrinting().create().toJson(root);
+    }
+}

@@ -1,0 +1,36 @@
+package io.convscope.cli;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+
+import io.convscope.UsageException;
+
+/** Small helpers for declaring and reading options, so each command stays a list of what it takes. */
+final class OptionKit {
+    private OptionKit() {
+    }
+
+    static Option flag(String name, String description) {
+        return Option.builder().longOpt(name).desc(description).get();
+    }
+
+    static Option value(String name, String argName, String description) {
+        return Option.builder().longOpt(name).hasArg().argName(argName).desc(description).get();
+    }
+
+    static Option required(String name, String argName, String description) {
+        return Option.builder().longOpt(name).hasArg().argName(argName).desc(description).required().get();
+    }
+
+    static int intValue(CommandLine line, String name, int fallback) {
+        String text = line.getOptionValue(name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " takes a whole number, got '" + text + "'");
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.convscope.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.apache.commons.cli.CommandLine;
+
+import io.convscope.UsageException;
+import io.convscope.model.BundledModel;
+import io.convscope.model.TorchModel;
+import io.convscope.nativebridge.TorchRuntime;
+
+/** What every command shares: the output streams and the common options (threads, device, verbosity, model). */
+final class Session {
+    final PrintStream out;
+    final PrintStream err;
+    final boolean verbose;
+    final boolean quiet;
+    final boolean json;
+    private final CommandLine line;
+
+    Session(CommandLine line, PrintStream out, PrintStream err) {
+        this.line = line;
+        this.out = out;
+        this.err = err;
+        this.verbose = line.hasOption("verbose");
+        this.quiet = line.hasOption("quiet");
+        this.json = line.hasOption("json");
+    }
+
+    /** Loads LibTorch with the requested thread count and checks the device choice. */
+    void startTorch() {
+        int threads = OptionKit.intValue(line, "threads", 0);
+        if (threads < 0) {
+            throw new UsageException("--threads must be 1 or more (0 or absent: all cores), got " + threads);
+        }
+        Device device = Device.parse(line.getOptionValue("device", "auto"));
+        int inForce = TorchRuntime.ensureLoaded(threads);
+        device.require();
+        log("LibTorch intra-op threads: " + inForce + ", device: " + device.resolved());
+    }
+
+    /** {@code --model} if given, else the bundled model. */
+    TorchModel loadModel() {
+        startTorch();
+        String given = line.getOptionValue("model");
+        Path file = given != null ? Path.of(given) : BundledModel.modelFile();
+        long start = System.nanoTime();
+        TorchModel model = TorchModel.load(file);
+        log(String.format("loaded %s in %.0f ms", file, (System.nanoTime() - start) / 1e6));
+        return model;
+    }
+
+    /** The path given to {@code --name}, checked before any work so a bad folder never leaves half a result. */
+    Path outputFile(String name) {
+        String given = line.getOptionValue(name);
+        if (given == null) {
+            return null;
+        }
+        Path path = Path.of(given).toAbsolutePath();
+        if (Files.isDirectory(path)) {
+            throw new UsageException("--" + name + " " + given + " is a folder; give a file name");
+        }
+        if (!Files.isDirectory(path.getParent())) {
+            throw new UsageException("--" + name + " " + given + ": folder " + path.getParent()
+                    + " does not exist; create it first");
+        }
+        return Path.of(given);
+    }
+
+    /** Timings and details, shown with --verbose only. */
+    void log(String message) {
+        if (verbose) {
+            err.println("convscope: " + message);
+        }
+    }
+}

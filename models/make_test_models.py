@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+"""Write the model files the Java tests load.
+
+    /usr/bin/python3 models/make_test_models.py OUT_DIR
+
+Everything is seeded, so reruns give the same weights. Files:
+    alexnet.pt, vgg16.pt, resnet18.pt   torchvision architectures, random weights, TorchScript, no card
+    tiny.pt + tiny.json                 hand-set 3-channel 8x8 net with known weights
+    tiny_gray.pt + tiny_gray.json       hand-set 1-channel 6x6 net
+    named.pt                            no `features` attribute (stem / block / head), no card
+    state_dict.pt                       torch.save of tiny's state_dict (a torch file that is NOT TorchScript)
+    garbage.pt                          1000 random bytes
+"""
+
+import json
+import os
+import random
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torchvision
+
+SEED = 1234
+
+
+class Net(nn.Module):
+    """features -> avgpool -> classifier (the AlexNet/VGG layout)."""
+
+    def __init__(self, features, avgpool, classifier):
+        super().__init__()
+        self.features = features
+        self.avgpool = avgpool
+        self.classifier = classifier
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.avgpool(self.features(x)))
+
+
+class Named(nn.Module):
+    """No `features`: layers are addressed by name (stem, block.0, head.2)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 4, 3, padding=1)
+        self.block = nn.Sequential(nn.Conv2d(4, 4, 3, padding=1), nn.ReLU())
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 3))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.block(self.stem(x)))
+
+
+def make_tiny():
+    conv0 = nn.Conv2d(3, 2, kernel_size=2, bias=True)
+    conv2 = nn.Conv2d(2, 3, kernel_size=2, bias=False)
+    fc = nn.Linear(3, 2)
+    with torch.no_grad():
+        conv0.weight.copy_(torch.arange(24, dtype=torch.float32).reshape(2, 3, 2, 2))
+        conv0.bias.copy_(torch.tensor([0.0, 0.0]))
+        conv2.weight[0].fill_(1.5)
+        conv2.weight[1].copy_(torch.arange(8, dtype=torch.float32).reshape(2, 2, 2) - 4.0)
+        conv2.weight[2].copy_(torch.tensor([[[1.0, 0.0], [0.0, -1.0]], [[2.0, 0.0], [0.0, -2.0]]]))
+        fc.weight.copy_(torch.tensor([[1.0, 0.0, 0.0], [0.0, 1.0, -1.0]]))
+        fc.bias.copy_(torch.tensor([0.0, 0.5]))
+    features = nn.Sequential(conv0, nn.ReLU(), conv2, nn.ReLU(), nn.MaxPool2d(2))
+    return Net(features, nn.AdaptiveAvgPool2d(1), nn.Sequential(nn.Flatten(), fc))
+
+
+def make_tiny_gray():
+    conv = nn.Conv2d(1, 4, kernel_size=3)
+    with torch.no_grad():
+        conv.weight.copy_(torch.arange(36, dtype=torch.float32).reshape(4, 1, 3, 3))
+    return Net(nn.Sequential(conv, nn.ReLU()), nn.AdaptiveAvgPool2d(1),
+               nn.Sequential(nn.Flatten(), nn.Linear(4, 2)))
+
+
+def card(name, channels, size, labels):
+    return {
+        "name": name,
+        "description": f"convscope test model {name}",
+        "input": {"channels": channels, "height": size, "width": size},
+        "resize": size,
+        "crop": size,
+        "mean": [0.0] * channels,
+        "std": [1.0] * channels,
+        "labels": labels,
+    }
+
+
+def main():
+    if len(sys.argv) != 2:
+        print("usage: make_test_models.py OUT_DIR", file=sys.stderr)
+        sys.exit(2)
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    torch.set_num_threads(min(2, os.cpu_count() or 1))
+    random.seed(SEED)
+    np.random.seed(SEED)
+
+    def script(name, model, seed_note=""):
+        path = os.path.join(out, name + ".pt")
+        torch.jit.script(model.eval()).save(path)
+        print(f"wrote {path} ({os.path.getsize(path)} bytes){seed_note}")
+
+    def write_card(name, data):
+        path = os.path.join(out, name + ".json")
+        with open(path, "w") as f:
+            json.dump(data, f, indent=2)
+            f.write("\n")
+        print(f"wrote {path}")
+
+    # torchvision architectures with seeded random weights (each re-seeded, so order does not matter)
+    for i, (name, ctor) in enumerate([("alexnet", torchvision.models.alexnet),
+                                       ("vgg16", torchvision.models.vgg16),
+                                       ("resnet18", torchvision.models.resnet18)]):
+        torch.manual_seed(SEED + i)
+        script(name, ctor(weights=None), f" seed {SEED + i}")
+
+    torch.manual_seed(SEED + 10)
+    tiny = make_tiny()
+    script("tiny", tiny)
+    write_card("tiny", card("tiny", 3, 8, ["a", "b"]))
+
+    torch.manual_seed(SEED + 11)
+    script("tiny_gray", make_tiny_gray(), f" seed {SEED + 11}")
+    write_card("tiny_gray", card("tiny_gray", 1, 6, ["a", "b"]))
+
+    torch.manual_seed(SEED + 12)
+    script("named", Named(), f" seed {SEED + 12}")
+
+    path = os.path.join(out, "state_dict.pt")
+    torch.save(tiny.state_dict(), path)
+    print(f"wrote {path} ({os.path.getsize(path)} bytes, state_dict, not TorchScript)")
+
+    path = os.path.join(out, "garbage.pt")
+    with open(path, "wb") as f:
+        f.write(np.random.default_rng(SEED).integers(0, 256, size=1000, dtype=np.uint8).tobytes())
+    print(f"wrote {path} (1000 random bytes)")
+
+
+if __name__ == "__main__":
+    main()
