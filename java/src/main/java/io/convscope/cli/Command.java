@@ -13,6 +13,11 @@ interface Command {
     /** The command's own options; the common ones are added by {@link Main}. */
     Options options();
 
+    /** Whether words after the command that are not options (like {@code bench filters}) are allowed. */
+    default boolean takesArguments() {
+        return false;
+    }
+
     /** Runs with parsed options; returns the exit code. Failures are thrown as ConvscopeException. */
     int run(CommandLine line, Session session) throws Exception;
 }

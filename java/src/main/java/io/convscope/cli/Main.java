@@ -23,7 +23,7 @@ public final class Main {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.of(new LayersCommand(), new FiltersCommand(), new DemoCommand())) {
+        for (Command c : List.of(new LayersCommand(), new FiltersCommand(), new DemoCommand(), new BenchCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
@@ -58,7 +58,7 @@ public final class Main {
         boolean verbose = List.of(rest).contains("--verbose");
         try {
             CommandLine line = DefaultParser.builder().setAllowPartialMatching(false).get().parse(options, rest);
-            if (!line.getArgList().isEmpty()) {
+            if (!command.takesArguments() && !line.getArgList().isEmpty()) {
                 throw new UsageException("unexpected argument '" + line.getArgList().get(0) + "'; see convscope "
                         + command.name() + " --help");
             }

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every test of convscope: CTest (C++ kernels) and JUnit (Java), through one Maven build.
+# Installs what a fresh Debian machine lacks first: Python's torch/torchvision to generate the test models,
+# and Debian's libtorch-dev, which the C++ side links and the fresh-cache regression test needs present.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+packages=(python3-torch python3-torchvision python3-numpy libtorch-dev cmake g++ maven openjdk-17-jdk-headless)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test.sh: installing ${missing[*]}" >&2
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+cd "$root"
+exec mvn -B verify "$@"
