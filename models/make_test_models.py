@@ -75,6 +75,15 @@ def make_tiny_gray():
                nn.Sequential(nn.Flatten(), nn.Linear(4, 2)))
 
 
+class PatchProbe(nn.Module):
+    """Class 0's logit is the mean of rows 60..109, columns 150..199 of the input, over all channels (an
+    off-diagonal patch, so a transposed occlusion map puts the drop in the wrong cell); class 1's is 0."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        patch = x[:, :, 60:110, 150:200].mean(dim=(1, 2, 3))
+        return torch.stack([patch, torch.zeros_like(patch)], dim=1)
+
+
 def card(name, channels, size, labels):
     return {
         "name": name,
@@ -128,6 +137,9 @@ def main():
 
     torch.manual_seed(SEED + 12)
     script("named", Named(), f" seed {SEED + 12}")
+
+    script("patch_probe", PatchProbe())
+    write_card("patch_probe", dict(card("patch_probe", 3, 224, ["patch", "zero"]), resize=224))
 
     path = os.path.join(out, "state_dict.pt")
     torch.save(tiny.state_dict(), path)

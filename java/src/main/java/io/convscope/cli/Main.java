@@ -23,7 +23,7 @@ public final class Main {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.of(new LayersCommand(), new FiltersCommand(), new DemoCommand(), new BenchCommand())) {
+        for (Command c : List.of(new LayersCommand(), new FiltersCommand(), new OcclusionCommand(), new DemoCommand(), new BenchCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
@@ -98,7 +98,9 @@ public final class Main {
         all.addOption(OptionKit.value("device", "D", "cpu | cuda | auto (default: auto)"));
         all.addOption(OptionKit.flag("quiet", "no progress or summary lines"));
         all.addOption(OptionKit.flag("verbose", "timings, and stack traces on errors"));
-        all.addOption(OptionKit.flag("json", "print JSON instead of a table, where the command prints one"));
+        if (!all.hasLongOption("json")) {
+            all.addOption(OptionKit.flag("json", "print JSON instead of a table, where the command prints one"));
+        }
         return all;
     }
 

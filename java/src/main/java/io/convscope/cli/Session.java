@@ -29,16 +29,28 @@ final class Session {
         this.json = line.hasOption("json");
     }
 
+    private int threads;
+
     /** Loads LibTorch with the requested thread count and checks the device choice. */
     void startTorch() {
-        int threads = OptionKit.intValue(line, "threads", 0);
-        if (threads < 0) {
-            throw new UsageException("--threads must be 1 or more (0 or absent: all cores), got " + threads);
+        int wanted = OptionKit.intValue(line, "threads", 0);
+        if (wanted < 0) {
+            throw new UsageException("--threads must be 1 or more (0 or absent: all cores), got " + wanted);
         }
         Device device = Device.parse(line.getOptionValue("device", "auto"));
-        int inForce = TorchRuntime.ensureLoaded(threads);
+        threads = TorchRuntime.ensureLoaded(wanted);
         device.require();
-        log("LibTorch intra-op threads: " + inForce + ", device: " + device.resolved());
+        log("LibTorch intra-op threads: " + threads + ", device: " + device.resolved());
+    }
+
+    /** LibTorch's intra-op thread count in force (after {@link #startTorch()}). */
+    int threads() {
+        return threads;
+    }
+
+    /** Whether --device (auto by default) resolves to CUDA. */
+    boolean useCuda() {
+        return Device.parse(line.getOptionValue("device", "auto")).resolved().equals("cuda");
     }
 
     /** {@code --model} if given, else the bundled model. */

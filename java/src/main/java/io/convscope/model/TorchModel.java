@@ -81,6 +81,11 @@ public final class TorchModel implements AutoCloseable {
         return layers;
     }
 
+    /** Moves the parameters to the first CUDA device; inputs must then live there too. */
+    public void moveToCuda() {
+        module.to(new org.bytedeco.pytorch.Device(torch.DeviceType.CUDA));
+    }
+
     /** Runs the model without autograd and returns its (first) output tensor. */
     public Tensor forward(Tensor input) {
         try (NoGradGuard noGrad = new NoGradGuard()) {

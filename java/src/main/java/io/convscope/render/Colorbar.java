@@ -18,8 +18,8 @@ public final class Colorbar {
             labels[i] = tick(max - (max - min) * i / (TICKS - 1));
             labelWidth = Math.max(labelWidth, Text.measure(labels[i], TileSheet.LABEL_TEXT)[0]);
         }
-        Raster bar = new Raster(BAR_WIDTH + 6 + labelWidth, height + TileSheet.LABEL_TEXT, TileSheet.BACKGROUND);
-        int top = TileSheet.LABEL_TEXT / 2;
+        Raster bar = new Raster(BAR_WIDTH + 6 + labelWidth, height + 2 * TileSheet.LABEL_TEXT, TileSheet.BACKGROUND);
+        int top = TileSheet.LABEL_TEXT;
         for (int y = 0; y < height; y++) {
             double v = 1.0 - (double) y / (height - 1);
             bar.fill(0, top + y, BAR_WIDTH, 1, map.color(v));

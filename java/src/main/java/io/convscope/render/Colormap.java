@@ -32,8 +32,32 @@ public final class Colormap {
         this.table = table;
     }
 
+    /**
+     * Blue through white to red, white at 0.5: for signed maps centred on 0 (red = the score drops when this
+     * region is hidden). Anchors are ColorBrewer's RdBu ends and a near-white middle.
+     */
+    public static Colormap diverging() {
+        Rgb blue = new Rgb(33, 102, 172);
+        Rgb white = new Rgb(247, 247, 247);
+        Rgb red = new Rgb(178, 24, 43);
+        Rgb[] table = new Rgb[256];
+        for (int i = 0; i < 256; i++) {
+            double t = i / 255.0;
+            table[i] = t < 0.5 ? mix(blue, white, t * 2) : mix(white, red, (t - 0.5) * 2);
+        }
+        return new Colormap("diverging", table);
+    }
+
+    private static Rgb mix(Rgb a, Rgb b, double t) {
+        return new Rgb((int) Math.round(a.r() + (b.r() - a.r()) * t), (int) Math.round(a.g() + (b.g() - a.g()) * t),
+                (int) Math.round(a.b() + (b.b() - a.b()) * t));
+    }
+
     public static Colormap named(String name) {
         String key = name.strip().toLowerCase(Locale.ROOT);
+        if (key.equals("diverging")) {
+            return diverging();
+        }
         if (key.equals("gray") || key.equals("grey")) {
             Rgb[] ramp = new Rgb[256];
             for (int i = 0; i < 256; i++) {
@@ -52,6 +76,7 @@ public final class Colormap {
     public static java.util.List<String> names() {
         java.util.List<String> all = new java.util.ArrayList<>(OPENCV_MAPS.keySet());
         all.add("gray");
+        all.add("diverging");
         java.util.Collections.sort(all);
         return all;
     }

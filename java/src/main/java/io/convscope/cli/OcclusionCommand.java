@@ -1,0 +1,175 @@
+package io.convscope.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+
+import com.google.gson.GsonBuilder;
+
+import io.convscope.ConvscopeException;
+import io.convscope.UsageException;
+import io.convscope.image.ImageLoader;
+import io.convscope.image.InputImage;
+import io.convscope.image.Npy;
+import io.convscope.image.TensorInput;
+import io.convscope.model.TorchModel;
+import io.convscope.occlusion.Fill;
+import io.convscope.occlusion.Method;
+import io.convscope.occlusion.OcclusionEngine;
+import io.convscope.occlusion.OcclusionMap;
+import io.convscope.occlusion.OcclusionSpec;
+import io.convscope.occlusion.Score;
+import io.convscope.occlusion.Size2;
+import io.convscope.render.Overlay;
+import io.convscope.render.Png;
+
+/** {@code convscope occlusion}: which part of the input made the model decide. */
+final class OcclusionCommand implements Command {
+    @Override
+    public String name() {
+        return "occlusion";
+    }
+
+    @Override
+    public String summary() {
+        return "occlusion map: how the target score drops as a window hides each part of the input";
+    }
+
+    @Override
+    public Options options() {
+        return new Options()
+                .addOption(OptionKit.value("image", "I", "image file (PNG, JPEG, ...), prepared as the model card says"))
+                .addOption(OptionKit.value("input", "X.npy", "already-normalized float32 tensor, C x H x W or 1 x C x H x W"))
+                .addOption(OptionKit.value("target", "K", "class index (default: the top-1 class of the input)"))
+                .addOption(OptionKit.value("window", "N|HxW", "window size in pixels (default 50)"))
+                .addOption(OptionKit.value("stride", "N|HxW", "step between windows (default 10)"))
+                .addOption(OptionKit.value("fill", "F", "mean (default), a gray level 0.5, or R,G,B in [0,1]; for "
+                        + ".npy input a tensor-space number (default 0)"))
+                .addOption(OptionKit.value("score", "S", "prob (softmax probability, default) or logit"))
+                .addOption(OptionKit.value("method", "M", "grid (one cell per window, default) or captum (per pixel, "
+                        + "as Captum's Occlusion)"))
+                .addOption(OptionKit.flag("raw", "grid: store the occluded score instead of the drop"))
+                .addOption(OptionKit.value("batch", "N", "windows per forward pass (default: from a memory budget)"))
+                .addOption(OptionKit.required("out", "F.png", "the overlay picture to write"))
+                .addOption(OptionKit.value("npy", "F.npy", "also write the raw map as float32 .npy"))
+                .addOption(OptionKit.value("json", "F.json", "also write a JSON summary"));
+    }
+
+    @Override
+    public int run(CommandLine line, Session session) {
+        Path out = session.outputFile("out");
+        Path npy = session.outputFile("npy");
+        Path json = session.outputFile("json");
+        if (line.hasOption("image") == line.hasOption("input")) {
+            throw new UsageException("give exactly one of --image I or --input X.npy");
+        }
+        boolean tensorInput = line.hasOption("input");
+        OcclusionSpec spec = spec(line, tensorInput);
+        try (TorchModel model = session.loadModel()) {
+            InputImage input = tensorInput ? TensorInput.load(Path.of(line.getOptionValue("input")), model.card())
+                    : ImageLoader.load(Path.of(line.getOptionValue("image")), model.card());
+            boolean cuda = session.useCuda();
+            if (cuda) {
+                model.moveToCuda();
+            }
+            OcclusionMap map = new OcclusionEngine(model, cuda, session.threads())
+                    .run(input, spec, ProgressBar.forSession(session));
+            Png.write(Overlay.render(input.picture(), map.perPixel(), title(model, map)), out);
+            if (npy != null) {
+                Npy.write(npy, new long[] {map.rows(), map.cols()}, map.values());
+            }
+            if (json != null) {
+                writeJson(json, model, map);
+            }
+            if (!session.quiet) {
+                session.out.printf(Locale.ROOT, "wrote %s (%s, %d windows in %.0f ms, %.1f windows/s)%n", out,
+                        describe(map), map.grid().count(), map.elapsedMs(), map.windowsPerSecond());
+            }
+        }
+        return 0;
+    }
+
+    static OcclusionSpec spec(CommandLine line, boolean tensorInput) {
+        OcclusionSpec spec = OcclusionSpec.defaults()
+                .withWindow(Size2.parse("window", line.getOptionValue("window", "50")),
+                        Size2.parse("stride", line.getOptionValue("stride", "10")))
+                .withFill(line.hasOption("fill") ? Fill.parse(line.getOptionValue("fill"), tensorInput)
+                        : (tensorInput ? Fill.tensor(0f) : Fill.mean()))
+                .withScore(Score.parse(line.getOptionValue("score", "prob")))
+                .withMethod(Method.parse(line.getOptionValue("method", "grid")))
+                .withRaw(line.hasOption("raw"))
+                .withBatch(OptionKit.intValue(line, "batch", 0));
+        if (spec.batch() < 0) {
+            throw new UsageException("--batch must be 1 or more (or absent for automatic), got " + spec.batch());
+        }
+        if (spec.raw() && spec.method() == Method.CAPTUM) {
+            throw new UsageException("--raw applies to --method grid; captum maps are always drops");
+        }
+        if (line.hasOption("target")) {
+            spec = spec.withTarget(OptionKit.intValue(line, "target", 0));
+        }
+        return spec;
+    }
+
+    private static String describe(OcclusionMap map) {
+        return String.format(Locale.ROOT, "target %d%s, base %s %.4f, %s map %dx%d", map.target(),
+                map.label() == null ? "" : " '" + map.label() + "'", map.spec().score().cliName(), map.baseScore(),
+                map.grid().method().cliName(), map.rows(), map.cols());
+    }
+
+    private static List<String> title(TorchModel model, OcclusionMap map) {
+        int best = map.grid().method() == Method.GRID ? map.argmax() : -1;
+        String where = best < 0 ? "" : String.format(Locale.ROOT, " | largest drop %.4f at row %d col %d",
+                map.values()[best], best / map.cols(), best % map.cols());
+        return List.of(
+                String.format(Locale.ROOT, "%s | class %d%s | base %s %.4f", model.file().getFileName(), map.target(),
+                        map.label() == null ? "" : " " + map.label(), map.spec().score().cliName(), map.baseScore()),
+                String.format(Locale.ROOT, "occlusion %s, window %s, stride %s, fill %s%s",
+                        map.grid().method().cliName(), map.grid().window(), map.grid().stride(), map.spec().fill(),
+                        where));
+    }
+
+    private static void writeJson(Path file, TorchModel model, OcclusionMap map) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("model", model.file().toString());
+        root.put("target", map.target());
+        root.put("label", map.label());
+        root.put("score", map.spec().score().cliName());
+        root.put("baseScore", map.baseScore());
+        root.put("method", map.grid().method().cliName());
+        root.put("raw", map.spec().raw());
+        Map<String, Object> grid = new LinkedHashMap<>();
+        grid.put("rows", map.grid().rows());
+        grid.put("cols", map.grid().cols());
+        grid.put("window", new int[] {map.grid().window().height(), map.grid().window().width()});
+        grid.put("stride", new int[] {map.grid().stride().height(), map.grid().stride().width()});
+        grid.put("tops", map.grid().tops());
+        grid.put("lefts", map.grid().lefts());
+        root.put("grid", grid);
+        root.put("mapShape", new int[] {map.rows(), map.cols()});
+        root.put("min", extreme(map, map.argmin()));
+        root.put("max", extreme(map, map.argmax()));
+        root.put("windows", map.grid().count());
+        root.put("elapsedMs", Math.round(map.elapsedMs() * 10) / 10.0);
+        root.put("windowsPerSecond", Math.round(map.windowsPerSecond() * 10) / 10.0);
+        try {
+            io.convscope.render.AtomicFiles.writeString(file,
+                    new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root) + "\n");
+        } catch (java.io.IOException e) {
+            throw new ConvscopeException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> extreme(OcclusionMap map, int index) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("value", map.values()[index]);
+        m.put("row", index / map.cols());
+        m.put("col", index % map.cols());
+        return m;
+    }
+}

@@ -1,0 +1,57 @@
+package io.convscope.occlusion;
+
+/**
+ * The result of an occlusion run.
+ *
+ * @param values     {@code rows x cols} floats, row-major: for grid, one cell per window (row i follows image
+ *                   rows); for captum, one per input pixel
+ * @param grid       where the windows were
+ * @param target     the class whose score was mapped
+ * @param label      its name, or null when the model has no labels
+ * @param baseScore  the score of the unoccluded input
+ * @param windowScores the score of each occluded input, window order
+ * @param elapsedMs  wall time of the whole run, base pass included
+ */
+public record OcclusionMap(float[] values, int rows, int cols, WindowGrid grid, OcclusionSpec spec, int target,
+                           String label, float baseScore, float[] windowScores, double elapsedMs) {
+
+    public float at(int row, int col) {
+        return values[row * cols + col];
+    }
+
+    public double windowsPerSecond() {
+        return grid.count() / (elapsedMs / 1000.0);
+    }
+
+    /** Index of the largest value (row * cols + col); ties go to the first. */
+    public int argmax() {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    public int argmin() {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] < values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * A per-pixel view for drawing: each pixel gets the mean of the cells whose windows cover it (for captum
+     * maps, the values themselves). Every pixel is covered, because both placements reach every edge.
+     */
+    public float[] perPixel() {
+        if (grid.method() == Method.CAPTUM) {
+            return values.clone();
+        }
+        return PixelAverager.average(grid, values);
+    }
+}
