@@ -36,7 +36,7 @@ final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "performance runs that print JSON lines: bench filters";
+        return "performance runs that print JSON lines: bench filters | bench occlusion";
     }
 
     @Override
@@ -46,14 +46,24 @@ final class BenchCommand implements Command {
 
     @Override
     public Options options() {
-        return new Options().addOption(OptionKit.value("repeat", "N", "timed runs per case (default 5)"));
+        return new Options()
+                .addOption(OptionKit.value("repeat", "N", "timed runs per case (default 5; occlusion: 3)"))
+                .addOption(OptionKit.value("window", "N|HxW", "occlusion: window size (default 50)"))
+                .addOption(OptionKit.value("stride", "N|HxW", "occlusion: stride (default 10)"))
+                .addOption(OptionKit.value("batch", "N", "occlusion: windows per forward pass (default: automatic)"))
+                .addOption(OptionKit.value("loop-windows", "N", "occlusion: windows timed in the one-by-one baseline "
+                        + "loop (default 48)"));
     }
 
     @Override
     public int run(CommandLine line, Session session) {
         List<String> targets = line.getArgList();
+        if (targets.size() == 1 && targets.get(0).equals("occlusion")) {
+            return new OcclusionBench(line, session).run();
+        }
         if (targets.size() != 1 || !targets.get(0).equals("filters")) {
-            throw new UsageException("bench needs one target: filters (e.g. convscope bench filters --model M)");
+            throw new UsageException("bench needs one target: filters or occlusion (e.g. convscope bench occlusion "
+                    + "--model alexnet.pt)");
         }
         int repeat = OptionKit.intValue(line, "repeat", 5);
         if (repeat < 1) {

@@ -14,7 +14,17 @@ import io.convscope.filters.FilterSpec;
 import io.convscope.model.ConvWeights;
 import io.convscope.model.LayerInfo;
 import io.convscope.model.TorchModel;
+import io.convscope.image.ImageLoader;
+import io.convscope.image.InputImage;
+import io.convscope.model.BundledModel;
+import io.convscope.occlusion.OcclusionEngine;
+import io.convscope.occlusion.OcclusionMap;
+import io.convscope.occlusion.OcclusionSpec;
+import io.convscope.occlusion.Progress;
+import io.convscope.occlusion.Size2;
+import io.convscope.render.Overlay;
 import io.convscope.render.Png;
+import io.convscope.render.Raster;
 
 /** {@code convscope demo}: every picture convscope can make of the bundled model, with no arguments. */
 final class DemoCommand implements Command {
@@ -25,7 +35,8 @@ final class DemoCommand implements Command {
 
     @Override
     public String summary() {
-        return "filter pictures of every conv layer of the bundled model, into ./convscope-demo/";
+        return "filter pictures of every conv layer and occlusion maps of the sample images of the bundled model, "
+                + "into ./convscope-demo/";
     }
 
     @Override
@@ -42,24 +53,48 @@ final class DemoCommand implements Command {
             throw new ConvscopeException("cannot create " + folder + ": " + e.getMessage(), e);
         }
         try (TorchModel model = session.loadModel()) {
-            String name = model.file().getFileName().toString();
-            for (LayerInfo layer : model.layers().convolutions()) {
-                ConvWeights weights = ConvWeights.read(model, layer);
-                String stem = "filters-" + layer.path().replace('.', '-');
-                if (weights.channels() == 3) {
-                    write(session, folder.resolve(stem + "-rgb.png"),
-                            FilterPictures.render(weights, FilterSpec.of(layer.path(), FilterMode.RGB), name));
-                }
-                write(session, folder.resolve(stem + "-collated.png"),
-                        FilterPictures.render(weights, FilterSpec.of(layer.path(), FilterMode.COLLATED), name));
-            }
+            writeFilterPictures(session, model, folder);
+            writeOcclusionMaps(session, model, folder);
         }
         session.out.println("demo pictures are in " + folder.toAbsolutePath());
         return 0;
     }
 
-    private static void write(Session session, Path file, io.convscope.render.TileSheet sheet) {
-        Png.write(sheet.raster(), file);
+    /** rgb for 3-channel layers, collated for every layer. */
+    private static void writeFilterPictures(Session session, TorchModel model, Path folder) {
+        String name = model.file().getFileName().toString();
+        for (LayerInfo layer : model.layers().convolutions()) {
+            ConvWeights weights = ConvWeights.read(model, layer);
+            String stem = "filters-" + layer.path().replace('.', '-');
+            if (weights.channels() == 3) {
+                write(session, folder.resolve(stem + "-rgb.png"),
+                        FilterPictures.render(weights, FilterSpec.of(layer.path(), FilterMode.RGB), name).raster());
+            }
+            write(session, folder.resolve(stem + "-collated.png"),
+                    FilterPictures.render(weights, FilterSpec.of(layer.path(), FilterMode.COLLATED), name).raster());
+        }
+    }
+
+    /**
+     * One occlusion map per sample image, for its top-1 class, with a window a quarter of the input and a
+     * stride a sixteenth of it (16 and 4 pixels on the bundled 64 x 64 model).
+     */
+    private static void writeOcclusionMaps(Session session, TorchModel model, Path folder) {
+        int size = model.card().crop();
+        OcclusionSpec spec = OcclusionSpec.defaults().withWindow(Size2.square(Math.max(1, size / 4)),
+                Size2.square(Math.max(1, size / 16)));
+        OcclusionEngine engine = new OcclusionEngine(model, false, session.threads());
+        for (Path sample : BundledModel.samples()) {
+            InputImage input = ImageLoader.load(sample, model.card());
+            OcclusionMap map = engine.run(input, spec, Progress.NONE);
+            String stem = sample.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+            write(session, folder.resolve("occlusion-" + stem + ".png"),
+                    Overlay.render(input.picture(), map.perPixel(), OcclusionCommand.title(model, map)));
+        }
+    }
+
+    private static void write(Session session, Path file, Raster picture) {
+        Png.write(picture, file);
         if (!session.quiet) {
             session.out.println("wrote " + file);
         }

@@ -122,7 +122,7 @@ final class OcclusionCommand implements Command {
                 map.grid().method().cliName(), map.rows(), map.cols());
     }
 
-    private static List<String> title(TorchModel model, OcclusionMap map) {
+    static List<String> title(TorchModel model, OcclusionMap map) {
         int best = map.grid().method() == Method.GRID ? map.argmax() : -1;
         String where = best < 0 ? "" : String.format(Locale.ROOT, " | largest drop %.4f at row %d col %d",
                 map.values()[best], best / map.cols(), best % map.cols());

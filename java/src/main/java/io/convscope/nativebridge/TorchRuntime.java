@@ -23,7 +23,8 @@ import io.convscope.ConvscopeException;
  * the same complete directory as every later one.
  */
 public final class TorchRuntime {
-    private static final String[] PRESETS_WITH_SIBLING_LIBRARIES = {"openblas", "pytorch"};
+    /** Presets whose libraries need each other; cuda is there only in the -Pgpu build. */
+    private static final String[] PRESETS_WITH_SIBLING_LIBRARIES = {"openblas", "cuda", "pytorch"};
     private static boolean loaded;
 
     private TorchRuntime() {
@@ -51,8 +52,12 @@ public final class TorchRuntime {
     private static void extractNativeDirectories() {
         String platform = Loader.getPlatform();
         for (String preset : PRESETS_WITH_SIBLING_LIBRARIES) {
+            String folder = "/org/bytedeco/" + preset + "/" + platform + "/";
+            if (TorchRuntime.class.getResource(folder) == null) {
+                continue;
+            }
             try {
-                Loader.cacheResources("/org/bytedeco/" + preset + "/" + platform + "/");
+                Loader.cacheResources(folder);
             } catch (IOException e) {
                 throw new ConvscopeException("could not extract the " + preset + " native libraries into "
                         + "the JavaCPP cache: " + e.getMessage() + " (set -Dorg.bytedeco.javacpp.cachedir to a writable folder)", e);

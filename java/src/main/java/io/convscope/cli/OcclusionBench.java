@@ -1,0 +1,190 @@
+package io.convscope.cli;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+import org.apache.commons.cli.CommandLine;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import com.google.gson.Gson;
+
+import io.convscope.UsageException;
+import io.convscope.image.InputImage;
+import io.convscope.model.TorchModel;
+import io.convscope.occlusion.Fill;
+import io.convscope.occlusion.OcclusionEngine;
+import io.convscope.occlusion.OcclusionMap;
+import io.convscope.occlusion.OcclusionSpec;
+import io.convscope.occlusion.Progress;
+import io.convscope.occlusion.Size2;
+import io.convscope.occlusion.WindowGrid;
+import io.convscope.render.Raster;
+
+/**
+ * {@code convscope bench occlusion}: the fused engine against two baselines measured in the same process —
+ * a loop that occludes and scores one window per forward pass (what the original article does), and a large
+ * float32 matmul, whose GFLOP/s is the practical ceiling for the CPU. Prints one JSON line per measurement
+ * and a summary line with the ratios.
+ */
+final class OcclusionBench {
+    /** AlexNet's cost per 224x224 image: 714 M multiply-adds (DESIGN.md §5). */
+    static final double ALEXNET_GFLOP = 1.43;
+    private static final int MATMUL_N = 2048;
+
+    private final CommandLine line;
+    private final Session session;
+    private final Gson gson = new Gson();
+
+    OcclusionBench(CommandLine line, Session session) {
+        this.line = line;
+        this.session = session;
+    }
+
+    int run() {
+        int repeat = OptionKit.intValue(line, "repeat", 3);
+        int loopWindows = OptionKit.intValue(line, "loop-windows", 48);
+        if (repeat < 1 || loopWindows < 1) {
+            throw new UsageException("--repeat and --loop-windows must be 1 or more");
+        }
+        try (TorchModel model = session.loadModel()) {
+            int c = model.card().channels();
+            int size = model.card().crop();
+            InputImage input = randomInput(c, size);
+            OcclusionSpec spec = OcclusionSpec.defaults()
+                    .withWindow(Size2.parse("window", line.getOptionValue("window", "50")),
+                            Size2.parse("stride", line.getOptionValue("stride", "10")))
+                    .withBatch(OptionKit.intValue(line, "batch", 0));
+            double gflopPerWindow = ALEXNET_GFLOP * (size * (double) size) / (224.0 * 224.0);
+            boolean alexnetShaped = model.layers().convolutions().size() == 5 && size == 224;
+
+            boolean cuda = session.useCuda();
+            if (cuda) {
+                model.moveToCuda();
+            }
+            Device device = new Device(cuda ? torch.DeviceType.CUDA : torch.DeviceType.CPU);
+            double matmul = matmulGflops(device);
+            emit(Map.of("bench", "matmul", "n", MATMUL_N, "device", cuda ? "cuda" : "cpu", "gflops", round(matmul)));
+
+            OcclusionEngine engine = new OcclusionEngine(model, cuda, session.threads());
+            engine.run(input, spec, Progress.NONE);
+            double[] engineRates = new double[repeat];
+            int windows = 0;
+            for (int r = 0; r < repeat; r++) {
+                OcclusionMap map = engine.run(input, spec, Progress.NONE);
+                engineRates[r] = map.windowsPerSecond();
+                windows = map.grid().count();
+            }
+            double engineRate = median(engineRates);
+            emit(row("engine", windows, engineRate, gflopPerWindow, spec.batch()));
+
+            double loopRate = loopWindowsPerSecond(model, input, spec, Math.min(loopWindows, windows), device);
+            emit(row("loop", Math.min(loopWindows, windows), loopRate, gflopPerWindow, 1));
+
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("bench", "occlusion-summary");
+            summary.put("model", model.file().getFileName().toString());
+            summary.put("input", c + "x" + size + "x" + size);
+            summary.put("windows", windows);
+            summary.put("device", cuda ? "cuda" : "cpu");
+            summary.put("threads", session.threads());
+            summary.put("engine_windows_per_s", round(engineRate));
+            summary.put("loop_windows_per_s", round(loopRate));
+            summary.put("speedup_vs_loop", round(engineRate / loopRate));
+            summary.put("engine_gflops", round(engineRate * gflopPerWindow));
+            summary.put("matmul_gflops", round(matmul));
+            summary.put("fraction_of_matmul", round(engineRate * gflopPerWindow / matmul));
+            summary.put("gflop_per_window", round(gflopPerWindow));
+            summary.put("model_is_alexnet_shaped", alexnetShaped);
+            emit(summary);
+        }
+        return 0;
+    }
+
+    private Map<String, Object> row(String what, int windows, double rate, double gflopPerWindow, int batch) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("bench", "occlusion");
+        row.put("variant", what);
+        row.put("windows", windows);
+        row.put("batch", batch);
+        row.put("windows_per_s", round(rate));
+        row.put("gflops", round(rate * gflopPerWindow));
+        return row;
+    }
+
+    /** One forward pass per window on a freshly occluded copy, as a plain loop over LibTorch calls. */
+    private static double loopWindowsPerSecond(TorchModel model, InputImage input, OcclusionSpec spec, int count,
+                                               Device device) {
+        WindowGrid grid = WindowGrid.of(spec.method(), input.height(), input.width(), spec.window(), spec.stride());
+        float[] fill = Fill.mean().tensorValues(model.card(), input.channels());
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor image = torch.from_blob(new FloatPointer(input.tensor()),
+                    new long[] {1, input.channels(), input.height(), input.width()}).clone();
+            if (!device.is_cpu()) {
+                image = image.to(device, torch.ScalarType.Float);
+            }
+            model.forward(image);
+            long start = System.nanoTime();
+            for (int k = 0; k < count; k++) {
+                try (PointerScope perWindow = new PointerScope()) {
+                    Tensor x = image.clone();
+                    int top = grid.top(k / grid.cols());
+                    int left = grid.left(k % grid.cols());
+                    for (int ch = 0; ch < input.channels(); ch++) {
+                        x.narrow(1, ch, 1).narrow(2, top, spec.window().height())
+                                .narrow(3, left, spec.window().width()).fill_(new org.bytedeco.pytorch.Scalar(fill[ch]));
+                    }
+                    model.forward(x).softmax(1).select(1, 0).item_float();
+                }
+            }
+            return count / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static double matmulGflops(Device device) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor a = torch.randn(MATMUL_N, MATMUL_N).to(device, torch.ScalarType.Float);
+            Tensor b = torch.randn(MATMUL_N, MATMUL_N).to(device, torch.ScalarType.Float);
+            torch.mm(a, b).sum().item_float();
+            double best = Double.MAX_VALUE;
+            for (int r = 0; r < 5; r++) {
+                long t0 = System.nanoTime();
+                try (PointerScope each = new PointerScope()) {
+                    // item() waits for the device, so the time covers the whole product.
+                    torch.mm(a, b).sum().item_float();
+                }
+                best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+            }
+            return 2.0 * MATMUL_N * MATMUL_N * MATMUL_N / best / 1e9;
+        }
+    }
+
+    private static InputImage randomInput(int c, int size) {
+        Random random = new Random(42);
+        float[] t = new float[c * size * size];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = (float) random.nextGaussian();
+        }
+        return new InputImage(null, c, size, size, t, new Raster(size, size));
+    }
+
+    private void emit(Map<String, Object> row) {
+        session.out.println(gson.toJson(row));
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}
