@@ -9,6 +9,7 @@ Everything is seeded, so reruns give the same weights. Files:
     tiny_gray.pt + tiny_gray.json       hand-set 1-channel 6x6 net
     named.pt                            no `features` attribute (stem / block / head), no card
     state_dict.pt                       torch.save of tiny's state_dict (a torch file that is NOT TorchScript)
+    patch_probe.pt + patch_probe.json   weightless probe: class 0 = mean of an off-diagonal 50x50 patch of a 224x224 input
     garbage.pt                          1000 random bytes
 """
 

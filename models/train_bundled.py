@@ -13,6 +13,7 @@ Writes, next to this script:
     convscope-fashion.pt     TorchScript module (eval mode)
     convscope-fashion.json   model card (input size, mean/std, labels, accuracy)
     samples/*.png            six colourised test images at 192x192
+    samples/index.txt        their file names, one a line
 
 Needs python3-torch, python3-torchvision (not used for data), python3-numpy,
 python3-pil and dataset-fashion-mnist (Debian packages).
@@ -210,6 +211,10 @@ def save_samples(model, x_test, y_test, fg, bg, mean, std, out_dir, classes=(0, 
             img.save(path)
             written.append(path)
             break
+    # samples/index.txt: the sample file names, one a line, by test-split index
+    names = sorted((os.path.basename(p) for p in written), key=lambda n: int(n.split("-")[0]))
+    with open(os.path.join(out_dir, "index.txt"), "w") as f:
+        f.write("".join(n + "\n" for n in names))
     return written
 
 
@@ -240,7 +245,7 @@ def main():
     # round to what the card stores, so training and the card use identical numbers
     mean = torch.tensor([round(v, 4) for v in mean.tolist()])
     std = torch.tensor([round(v, 4) for v in std.tolist()])
-    print(f"mean {mean.tolist()} std {std.tolist()}")
+    print(f"mean {[round(v, 4) for v in mean.tolist()]} std {[round(v, 4) for v in std.tolist()]}")
 
     model = ConvScopeFashion(len(LABELS))
     n_params = sum(p.numel() for p in model.parameters())

@@ -158,7 +158,7 @@ final class OcclusionCommand implements Command {
         root.put("elapsedMs", Math.round(map.elapsedMs() * 10) / 10.0);
         root.put("windowsPerSecond", Math.round(map.windowsPerSecond() * 10) / 10.0);
         try {
-            io.convscope.render.AtomicFiles.writeString(file,
+            io.convscope.AtomicFiles.writeString(file,
                     new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root) + "\n");
         } catch (java.io.IOException e) {
             throw new ConvscopeException("cannot write " + file + ": " + e.getMessage(), e);

@@ -1,10 +1,6 @@
 package io.convscope.filters;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
-import io.convscope.UsageException;
+import io.convscope.Choices;
 
 /** How a convolution's filters are drawn. */
 public enum FilterMode {
@@ -26,16 +22,10 @@ public enum FilterMode {
     }
 
     public String cliName() {
-        return name().toLowerCase(Locale.ROOT);
+        return Choices.cliName(this);
     }
 
     public static FilterMode parse(String text) {
-        for (FilterMode mode : values()) {
-            if (mode.cliName().equals(text.strip().toLowerCase(Locale.ROOT))) {
-                return mode;
-            }
-        }
-        throw new UsageException("unknown filter mode '" + text + "'; choose one of: "
-                + Arrays.stream(values()).map(FilterMode::cliName).collect(Collectors.joining(", ")));
+        return Choices.parse(FilterMode.class, text, "filter mode");
     }
 }

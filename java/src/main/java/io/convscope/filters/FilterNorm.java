@@ -1,10 +1,6 @@
 package io.convscope.filters;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
-import io.convscope.UsageException;
+import io.convscope.Choices;
 
 /**
  * How weights become intensities in [0, 1]. Whatever the rule, a set of equal weights (a constant filter or
@@ -22,16 +18,10 @@ public enum FilterNorm {
     GLOBAL;
 
     public String cliName() {
-        return name().toLowerCase(Locale.ROOT);
+        return Choices.cliName(this);
     }
 
     public static FilterNorm parse(String text) {
-        for (FilterNorm norm : values()) {
-            if (norm.cliName().equals(text.strip().toLowerCase(Locale.ROOT))) {
-                return norm;
-            }
-        }
-        throw new UsageException("unknown normalization '" + text + "'; choose one of: "
-                + Arrays.stream(values()).map(FilterNorm::cliName).collect(Collectors.joining(", ")));
+        return Choices.parse(FilterNorm.class, text, "normalization");
     }
 }

@@ -6,12 +6,12 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.convscope.AtomicFiles;
 import io.convscope.ConvscopeException;
 import io.convscope.UsageException;
 
@@ -53,17 +53,9 @@ public final class Npy {
                 .order(ByteOrder.LITTLE_ENDIAN);
         buffer.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) headerBytes.length).put(headerBytes);
         buffer.asFloatBuffer().put(values);
-        Path target = out.toAbsolutePath();
-        Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
         try {
-            Files.write(partial, buffer.array());
-            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(out, buffer.array());
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(partial);
-            } catch (IOException ignored) {
-                // Report the write failure, not the clean-up.
-            }
             throw new ConvscopeException("cannot write " + out + ": " + e.getMessage(), e);
         }
     }

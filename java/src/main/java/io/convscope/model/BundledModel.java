@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
+import io.convscope.AtomicFiles;
 import io.convscope.ConvscopeException;
 
 /**
@@ -49,10 +49,10 @@ public final class BundledModel {
         }
         try {
             Files.createDirectories(folder.resolve("samples"));
-            copy(model, folder.resolve(NAME + ".pt"));
-            copy(resource(NAME + ".json"), folder.resolve(NAME + ".json"));
+            AtomicFiles.write(folder.resolve(NAME + ".pt"), model);
+            AtomicFiles.write(folder.resolve(NAME + ".json"), resource(NAME + ".json"));
             for (String sample : sampleNames()) {
-                copy(resource("samples/" + sample), folder.resolve("samples").resolve(sample));
+                AtomicFiles.write(folder.resolve("samples").resolve(sample), resource("samples/" + sample));
             }
             Files.writeString(done, "ok\n");
         } catch (IOException e) {
@@ -87,12 +87,6 @@ public final class BundledModel {
         } catch (IOException e) {
             throw new ConvscopeException("cannot read bundled resource " + name + ": " + e.getMessage(), e);
         }
-    }
-
-    private static void copy(byte[] bytes, Path target) throws IOException {
-        Path partial = target.resolveSibling(target.getFileName() + ".partial");
-        Files.write(partial, bytes);
-        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static String shortHash(byte[] bytes) {

@@ -1,8 +1,6 @@
 package io.convscope.occlusion;
 
-import java.util.Locale;
-
-import io.convscope.UsageException;
+import io.convscope.Choices;
 
 /** Where windows go and what the map holds. */
 public enum Method {
@@ -18,14 +16,10 @@ public enum Method {
     CAPTUM;
 
     public String cliName() {
-        return name().toLowerCase(Locale.ROOT);
+        return Choices.cliName(this);
     }
 
     public static Method parse(String text) {
-        return switch (text.strip().toLowerCase(Locale.ROOT)) {
-            case "grid" -> GRID;
-            case "captum" -> CAPTUM;
-            default -> throw new UsageException("unknown occlusion method '" + text + "'; choose grid or captum");
-        };
+        return Choices.parse(Method.class, text, "occlusion method");
     }
 }

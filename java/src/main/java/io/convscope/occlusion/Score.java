@@ -1,8 +1,6 @@
 package io.convscope.occlusion;
 
-import java.util.Locale;
-
-import io.convscope.UsageException;
+import io.convscope.Choices;
 
 /** The number whose drop the map shows: the target class's softmax probability or its raw logit. */
 public enum Score {
@@ -10,14 +8,10 @@ public enum Score {
     LOGIT;
 
     public String cliName() {
-        return name().toLowerCase(Locale.ROOT);
+        return Choices.cliName(this);
     }
 
     public static Score parse(String text) {
-        return switch (text.strip().toLowerCase(Locale.ROOT)) {
-            case "prob" -> PROB;
-            case "logit" -> LOGIT;
-            default -> throw new UsageException("unknown score '" + text + "'; choose prob or logit");
-        };
+        return Choices.parse(Score.class, text, "score");
     }
 }

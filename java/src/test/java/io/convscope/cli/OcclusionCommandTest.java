@@ -131,8 +131,8 @@ class OcclusionCommandTest {
         assertError(occlusion(), 2, "give exactly one of --image I or --input X.npy");
         String input = ones(3, 224, 224).toString();
         assertError(occlusion("--input", input, "--method", "sliding"), 2,
-                "unknown occlusion method 'sliding'; choose grid or captum");
-        assertError(occlusion("--input", input, "--score", "loss"), 2, "unknown score 'loss'; choose prob or logit");
+                "unknown occlusion method 'sliding'; choose one of: grid, captum");
+        assertError(occlusion("--input", input, "--score", "loss"), 2, "unknown score 'loss'; choose one of: prob, logit");
         assertError(occlusion("--input", input, "--method", "captum", "--raw"), 2,
                 "--raw applies to --method grid; captum maps are always drops");
         assertError(occlusion("--input", input, "--fill", "0.5,0.5"), 2,

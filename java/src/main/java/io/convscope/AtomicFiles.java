@@ -1,4 +1,4 @@
-package io.convscope.render;
+package io.convscope;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
