@@ -40,7 +40,7 @@ public final class FilterPictures {
             throw new UsageException("--colormap applies to the channels and collated modes; rgb tiles show the "
                     + "filter's own colours");
         }
-        int scale = spec.scale() > 0 ? spec.scale() : autoScale(mode, Math.max(weights.height(), weights.width()));
+        int scale = spec.scale() > 0 ? spec.scale() : fitScale(mode, weights);
         FilterScaler scaler = new FilterScaler(weights, norm);
         TileSheet.Builder sheet = switch (mode) {
             case RGB -> rgbSheet(weights, scaler, scale);
@@ -57,6 +57,21 @@ public final class FilterPictures {
                     scaler.layerMax(), gridHeight));
         }
         return sheet.build();
+    }
+
+    /** Largest automatic picture, in pixels: beyond this PNG encoding dominates and viewers struggle. */
+    static final long PIXEL_BUDGET = 24_000_000L;
+
+    /** {@link #autoScale}, reduced until the sheet fits {@link #PIXEL_BUDGET} (never below 1). */
+    static int fitScale(FilterMode mode, ConvWeights w) {
+        int kernel = Math.max(w.height(), w.width());
+        int tiles = mode == FilterMode.RGB ? w.filters() : w.filters() * w.channels();
+        int gap = mode == FilterMode.COLLATED ? 1 : 2;
+        int scale = autoScale(mode, kernel);
+        while (scale > 1 && (long) tiles * (kernel * scale + gap) * (kernel * scale + gap) > PIXEL_BUDGET) {
+            scale--;
+        }
+        return scale;
     }
 
     /** Tiles of about 44 px for rgb, 24 px per channel tile, 10 px in the collated matrix. */

@@ -82,7 +82,7 @@ class CliErrorsTest {
         CliRun run = filters(tiny, "--layer", "0", "--mode", "channels", "--colormap", "rainbowish");
         assertEquals(2, run.exitCode());
         assertTrue(run.err().startsWith("convscope filters: error: unknown colormap 'rainbowish'; choose one of: "
-                + "autumn, bone, cividis, cool, deepgreen, gray, hot, hsv, inferno, jet, magma,"), run.err());
+                + "autumn, bone, cividis, cool, deepgreen, diverging, gray, hot, hsv, inferno, jet, magma,"), run.err());
     }
 
     @Test

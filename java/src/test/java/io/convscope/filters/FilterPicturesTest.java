@@ -151,4 +151,15 @@ class FilterPicturesTest {
         assertEquals(2, FilterPictures.autoScale(FilterMode.COLLATED, 5));
         assertEquals(1, FilterPictures.autoScale(FilterMode.COLLATED, 11));
     }
+
+    @Test
+    void automaticScaleShrinksHugeLayersToThePixelBudget() {
+        // AlexNet features.8: 256 x 384 channel tiles of 3 x 3 would be 26 px cells (66 M pixels) at scale 8.
+        ConvWeights big = new ConvWeights("features.8", 256, 384, 3, 3, new float[256 * 384 * 9]);
+        int scale = FilterPictures.fitScale(FilterMode.CHANNELS, big);
+        assertEquals(4, scale);
+        assertTrue(256L * 384 * (3 * scale + 2) * (3 * scale + 2) <= FilterPictures.PIXEL_BUDGET);
+        assertEquals(8, FilterPictures.fitScale(FilterMode.CHANNELS, new ConvWeights("s", 4, 4, 3, 3, new float[144])),
+                "small layers keep the comfortable scale");
+    }
 }
