@@ -64,7 +64,7 @@ public final class OcclusionEngine {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Device device = new Device(cuda ? torch.DeviceType.CUDA : torch.DeviceType.CPU);
             Tensor image = deviceTensor(new FloatPointer(input.tensor()), new long[] {1, c, h, w}, device);
-            Tensor logits = model.forward(image);
+            Tensor logits = model.forwardOptimized(image);
             if (logits.dim() != 2 || logits.size(0) != 1) {
                 throw new ConvscopeException("the model returned scores of shape "
                         + io.convscope.model.LayerInfo.format(logits.sizes().vec().get())
@@ -86,7 +86,7 @@ public final class OcclusionEngine {
                 try (PointerScope chunkScope = new PointerScope()) {
                     Tensor occluded = chunk.narrow(0, 0, to - from);
                     fillChunk(image, grid, from, to, fillTensor, occluded, device, c, h, w);
-                    Tensor s = score(model.forward(occluded), spec.score(), target).contiguous().cpu();
+                    Tensor s = score(model.forwardOptimized(occluded), spec.score(), target).contiguous().cpu();
                     s.data_ptr_float().get(scores, from, to - from);
                 }
                 progress.windowsDone(to, grid.count());
