@@ -11,10 +11,12 @@ import io.convscope.ConvscopeException;
 import io.convscope.filters.FilterMode;
 import io.convscope.filters.FilterPictures;
 import io.convscope.filters.FilterSpec;
+import io.convscope.model.BundledModel;
 import io.convscope.model.ConvWeights;
 import io.convscope.model.LayerInfo;
 import io.convscope.model.TorchModel;
 import io.convscope.render.Png;
+import io.convscope.render.Raster;
 
 /** {@code convscope demo}: every picture convscope can make of the bundled model, with no arguments. */
 final class DemoCommand implements Command {
@@ -25,7 +27,8 @@ final class DemoCommand implements Command {
 
     @Override
     public String summary() {
-        return "filter pictures of every conv layer of the bundled model, into ./convscope-demo/";
+        return "filter pictures, predictions, receptive fields and activations of the bundled model and samples, "
+                + "into ./convscope-demo/";
     }
 
     @Override
@@ -53,13 +56,19 @@ final class DemoCommand implements Command {
                 write(session, folder.resolve(stem + "-collated.png"),
                         FilterPictures.render(weights, FilterSpec.of(layer.path(), FilterMode.COLLATED), name));
             }
+            // Per sample image: predictions, the receptive-field picture and the top activations.
+            DemoAnalysis.write(model, BundledModel.samples(), folder, session);
         }
         session.out.println("demo pictures are in " + folder.toAbsolutePath());
         return 0;
     }
 
     private static void write(Session session, Path file, io.convscope.render.TileSheet sheet) {
-        Png.write(sheet.raster(), file);
+        write(session, file, sheet.raster());
+    }
+
+    static void write(Session session, Path file, Raster picture) {
+        Png.write(picture, file);
         if (!session.quiet) {
             session.out.println("wrote " + file);
         }
