@@ -8,6 +8,11 @@ Everything is seeded, so reruns give the same weights. Files:
     tiny.pt + tiny.json                 hand-set 3-channel 8x8 net with known weights
     tiny_gray.pt + tiny_gray.json       hand-set 1-channel 6x6 net
     named.pt                            no `features` attribute (stem / block / head), no card
+    dilated.pt + dilated.json           1-channel 31x31 net with dilation, padding, ceil_mode, a non-square kernel,
+                                        a nested Sequential and a residual block, for receptive fields by hand
+    upsampled.pt                        features conv, Upsample, conv: a type receptive fields cannot follow; no card
+    resnet18_probe_input.npy            a seeded 1x3x64x64 input, and resnet18_probe_<layer>.npy: what
+                                        torchvision's own forward gives at those layers for it (forward hooks)
     state_dict.pt                       torch.save of tiny's state_dict (a torch file that is NOT TorchScript)
     patch_probe.pt + patch_probe.json   weightless probe: class 0 = mean of an off-diagonal 50x50 patch of a 224x224 input
     garbage.pt                          1000 random bytes
@@ -50,6 +55,56 @@ class Named(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.block(self.stem(x)))
+
+
+class Block(nn.Module):
+    """A residual block: main path conv_a -> relu -> pool, plus a 1x1 shortcut branch named `downsample`."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv_a = nn.Conv2d(4, 4, kernel_size=(3, 1), padding=(1, 0))
+        self.relu = nn.ReLU()
+        self.pool = nn.AvgPool2d(3, stride=1, padding=1)
+        self.downsample = nn.Conv2d(4, 4, kernel_size=1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.pool(self.relu(self.conv_a(x))) + self.downsample(x)
+
+
+def make_dilated():
+    """Receptive fields worked out by hand in ReceptiveFieldsTest; sizes are for a 31x31 input."""
+    features = nn.Sequential(
+        nn.Conv2d(1, 2, kernel_size=3, dilation=2, padding=2),                  # 0: 31x31
+        nn.ReLU(),                                                              # 1
+        nn.Sequential(nn.MaxPool2d(2, stride=2, ceil_mode=True),                # 2.0: 16x16 (15 without ceil)
+                      nn.Conv2d(2, 4, kernel_size=3, stride=2, padding=1, dilation=3)),  # 2.1: 6x6
+        Block(),                                                                # 3: 6x6
+    )
+    return Net(features, nn.AdaptiveAvgPool2d(1), nn.Sequential(nn.Flatten(), nn.Linear(4, 2)))
+
+
+RESNET_PROBE_LAYERS = ["layer1.0.conv2", "layer2.0.downsample.0", "layer2.0", "layer3.1.relu"]
+
+
+def resnet_probe(model, out):
+    """Feeds a seeded input to the eager resnet18 and saves what chosen modules output, for the Java walker."""
+    x = torch.randn(1, 3, 64, 64, generator=torch.Generator().manual_seed(SEED + 20))
+    seen = {}
+    modules = dict(model.named_modules())
+    hooks = []
+    for name in RESNET_PROBE_LAYERS:
+        # clone: an in-place ReLU later in the block would overwrite the tensor after the hook ran.
+        # A module used twice (a block's relu) keeps its first output, the one the Java walker visits.
+        hooks.append(modules[name].register_forward_hook(
+            lambda m, i, o, name=name: seen.setdefault(name, o.detach().clone())))
+    with torch.no_grad():
+        model.eval()(x)
+    for h in hooks:
+        h.remove()
+    np.save(os.path.join(out, "resnet18_probe_input.npy"), x.numpy().astype(np.float32))
+    for name in RESNET_PROBE_LAYERS:
+        np.save(os.path.join(out, f"resnet18_probe_{name}.npy"), seen[name].numpy().astype(np.float32))
+    print(f"wrote resnet18_probe_*.npy ({len(RESNET_PROBE_LAYERS)} layers)")
 
 
 def make_tiny():
@@ -125,7 +180,10 @@ def main():
                                        ("vgg16", torchvision.models.vgg16),
                                        ("resnet18", torchvision.models.resnet18)]):
         torch.manual_seed(SEED + i)
-        script(name, ctor(weights=None), f" seed {SEED + i}")
+        model = ctor(weights=None)
+        script(name, model, f" seed {SEED + i}")
+        if name == "resnet18":
+            resnet_probe(model, out)
 
     torch.manual_seed(SEED + 10)
     tiny = make_tiny()
@@ -141,6 +199,15 @@ def main():
 
     script("patch_probe", PatchProbe())
     write_card("patch_probe", dict(card("patch_probe", 3, 224, ["patch", "zero"]), resize=224))
+
+    torch.manual_seed(SEED + 13)
+    script("dilated", make_dilated(), f" seed {SEED + 13}")
+    write_card("dilated", card("dilated", 1, 31, ["a", "b"]))
+
+    torch.manual_seed(SEED + 14)
+    upsampled = nn.Sequential(nn.Conv2d(3, 2, 3, padding=1), nn.Upsample(scale_factor=2.0), nn.Conv2d(2, 2, 3))
+    script("upsampled", Net(upsampled, nn.AdaptiveAvgPool2d(1), nn.Sequential(nn.Flatten(), nn.Linear(2, 2))),
+           f" seed {SEED + 14}")
 
     path = os.path.join(out, "state_dict.pt")
     torch.save(tiny.state_dict(), path)

@@ -11,6 +11,7 @@ import io.convscope.ConvscopeException;
 import io.convscope.filters.FilterMode;
 import io.convscope.filters.FilterPictures;
 import io.convscope.filters.FilterSpec;
+import io.convscope.model.BundledModel;
 import io.convscope.model.ConvWeights;
 import io.convscope.model.LayerInfo;
 import io.convscope.model.TorchModel;
@@ -35,8 +36,8 @@ final class DemoCommand implements Command {
 
     @Override
     public String summary() {
-        return "filter pictures of every conv layer and occlusion maps of the sample images of the bundled model, "
-                + "into ./convscope-demo/";
+        return "filter pictures, occlusion maps, predictions, receptive fields and activations of the bundled model "
+                + "and its sample images, into ./convscope-demo/";
     }
 
     @Override
@@ -55,6 +56,8 @@ final class DemoCommand implements Command {
         try (TorchModel model = session.loadModel()) {
             writeFilterPictures(session, model, folder);
             writeOcclusionMaps(session, model, folder);
+            // Per sample image: predictions, the receptive-field picture and the top activations.
+            DemoAnalysis.write(model, BundledModel.samples(), folder, session);
         }
         session.out.println("demo pictures are in " + folder.toAbsolutePath());
         return 0;
@@ -93,7 +96,7 @@ final class DemoCommand implements Command {
         }
     }
 
-    private static void write(Session session, Path file, Raster picture) {
+    static void write(Session session, Path file, Raster picture) {
         Png.write(picture, file);
         if (!session.quiet) {
             session.out.println("wrote " + file);

@@ -13,8 +13,14 @@ import com.google.gson.GsonBuilder;
 import io.convscope.model.LayerInfo;
 import io.convscope.model.LayerInventory;
 import io.convscope.model.TorchModel;
+import io.convscope.rf.ReceptiveField;
+import io.convscope.rf.ReceptiveFields;
 
-/** {@code convscope layers}: every module with its index path, type, weight and output shapes. */
+/**
+ * {@code convscope layers}: every module with its index path, type, weight and output shapes, and the receptive
+ * field of its units (size, jump and start in input pixels; {@code global} where every unit sees the whole input,
+ * {@code -} where it is unknown).
+ */
 final class LayersCommand implements Command {
     @Override
     public String name() {
@@ -23,7 +29,7 @@ final class LayersCommand implements Command {
 
     @Override
     public String summary() {
-        return "list the model's modules: index path, type, weight shape, output shape";
+        return "list the model's modules: index path, type, weight shape, output shape, receptive field";
     }
 
     @Override
@@ -35,26 +41,31 @@ final class LayersCommand implements Command {
     public int run(CommandLine line, Session session) {
         try (TorchModel model = session.loadModel()) {
             LayerInventory layers = model.layers();
+            ReceptiveFields fields = ReceptiveFields.of(layers);
             if (session.json) {
-                session.out.println(json(model, layers));
+                session.out.println(json(model, layers, fields));
             } else {
-                printTable(model, layers, session);
+                printTable(model, layers, fields, session);
             }
         }
         return 0;
     }
 
-    private static void printTable(TorchModel model, LayerInventory inventory, Session session) {
+    private static void printTable(TorchModel model, LayerInventory inventory, ReceptiveFields fields,
+                                   Session session) {
         session.out.println("model " + model.file() + ": input " + LayerInfo.format(inventory.inputShape())
                 + ", output " + LayerInfo.format(inventory.outputShape()));
         if (inventory.traceFailure() != null) {
             session.out.println("output shapes unknown: " + inventory.traceFailure());
         }
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"LAYER", "TYPE", "WEIGHT", "BIAS", "OUTPUT"});
+        rows.add(new String[] {"LAYER", "TYPE", "WEIGHT", "BIAS", "OUTPUT", "RF", "JUMP", "START"});
         for (LayerInfo l : inventory.all()) {
+            ReceptiveField rf = fields.get(l).orElse(null);
             rows.add(new String[] {l.path(), l.type(), LayerInfo.format(l.weightShape()),
-                    LayerInfo.format(l.biasShape()), LayerInfo.format(l.outputShape())});
+                    LayerInfo.format(l.biasShape()), LayerInfo.format(l.outputShape()),
+                    rf == null ? "-" : rf.sizeText(), rf == null ? "-" : rf.jumpText(),
+                    rf == null ? "-" : rf.startText()});
         }
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {
@@ -71,7 +82,7 @@ final class LayersCommand implements Command {
         }
     }
 
-    private static String json(TorchModel model, LayerInventory inventory) {
+    private static String json(TorchModel model, LayerInventory inventory, ReceptiveFields fields) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("model", model.file().toString());
         root.put("input", inventory.inputShape());
@@ -88,9 +99,23 @@ final class LayersCommand implements Command {
             layer.put("bias", l.biasShape());
             layer.put("output", l.outputShape());
             layer.put("convolution", l.isConvolution());
+            fields.get(l).ifPresent(rf -> layer.put("receptiveField", json(rf)));
             layers.add(layer);
         }
         root.put("layers", layers);
         return new GsonBuilder().setPrettyPrinting().create().toJson(root);
+    }
+
+    /** {@code {"global": true}}, or size, jump, start and output size as {@code [rows, cols]} pairs. */
+    private static Map<String, Object> json(ReceptiveField rf) {
+        Map<String, Object> field = new LinkedHashMap<>();
+        field.put("global", rf.global());
+        if (!rf.global()) {
+            field.put("size", new long[] {rf.rows().size(), rf.cols().size()});
+            field.put("jump", new long[] {rf.rows().jump(), rf.cols().jump()});
+            field.put("start", new double[] {rf.rows().start(), rf.cols().start()});
+            field.put("outputSize", new long[] {rf.rows().outputSize(), rf.cols().outputSize()});
+        }
+        return field;
     }
 }

@@ -23,7 +23,8 @@ public final class Main {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.of(new LayersCommand(), new FiltersCommand(), new OcclusionCommand(), new DemoCommand(), new BenchCommand())) {
+        for (Command c : List.of(new LayersCommand(), new FiltersCommand(), new OcclusionCommand(), new RfCommand(),
+                new ActivationsCommand(), new PredictCommand(), new DemoCommand(), new BenchCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }

@@ -53,15 +53,21 @@ public final class LayerInventory {
         for (Map.Entry<String, JitModule> child : ModuleTree.children(module).entrySet()) {
             String path = prefix.isEmpty() ? child.getKey() : prefix + "." + child.getKey();
             JitModule m = child.getValue();
-            into.add(new LayerInfo(path, ModuleTree.typeName(m),
-                    ModuleTree.shape(ModuleTree.ownParameter(m, "weight")),
-                    ModuleTree.shape(ModuleTree.ownParameter(m, "bias")), new long[0], depth));
+            String type = ModuleTree.typeName(m);
+            into.add(new LayerInfo(path, type, ModuleTree.shape(ModuleTree.ownParameter(m, "weight")),
+                    ModuleTree.shape(ModuleTree.ownParameter(m, "bias")), new long[0], depth,
+                    LayerGeometry.read(m, type, !ModuleTree.children(m).isEmpty())));
             collect(m, path, depth + 1, into);
         }
     }
 
     public List<LayerInfo> all() {
         return layers;
+    }
+
+    /** The direct children of the module at {@code path} in registration order; "" names the model itself. */
+    public List<LayerInfo> childrenOf(String path) {
+        return layers.stream().filter(l -> l.parentPath().equals(path)).toList();
     }
 
     public List<LayerInfo> convolutions() {

@@ -97,7 +97,8 @@ class CliErrorsTest {
                 unknown.err());
         CliRun command = CliRun.of("paint");
         assertEquals(2, command.exitCode());
-        assertEquals("convscope: error: unknown command 'paint'; commands: layers, filters, occlusion, demo, bench\n", command.err());
+        assertEquals("convscope: error: unknown command 'paint'; commands: layers, filters, occlusion, rf, activations, "
+                + "predict, demo, bench\n", command.err());
     }
 
     @Test

@@ -38,21 +38,33 @@ class DemoCommandTest {
     }
 
     @Test
-    void writesFiltersOfEveryConvLayerAndAnOcclusionMapPerSample() throws IOException {
+    void writesFiltersOfEveryConvLayerAndTheAnalysesOfEverySample() throws IOException {
         Path out = dir.resolve("demo");
         CliRun run = CliRun.of("demo", "--out", out.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().endsWith("demo pictures are in " + out.toAbsolutePath() + "\n"), run.out());
-        List<String> expected = List.of("filters-features-0-collated.png", "filters-features-0-rgb.png",
-                "filters-features-10-collated.png", "filters-features-3-collated.png",
-                "filters-features-6-collated.png", "filters-features-8-collated.png", "occlusion-13-dress.png",
-                "occlusion-18-bag.png", "occlusion-19-t-shirt-top.png", "occlusion-2-trouser.png",
-                "occlusion-8-sandal.png", "occlusion-9-sneaker.png");
-        try (Stream<Path> files = Files.list(out)) {
-            assertEquals(expected, files.map(p -> p.getFileName().toString()).sorted().toList());
+        List<String> samples = List.of("13-dress", "18-bag", "19-t-shirt-top", "2-trouser", "8-sandal", "9-sneaker");
+        List<String> pictures = new java.util.ArrayList<>(List.of("filters-features-0-collated.png",
+                "filters-features-0-rgb.png", "filters-features-10-collated.png", "filters-features-3-collated.png",
+                "filters-features-6-collated.png", "filters-features-8-collated.png"));
+        for (String kind : List.of("activations", "occlusion", "rf")) {
+            samples.forEach(sample -> pictures.add(kind + "-" + sample + ".png"));
         }
-        for (String file : expected) {
+        List<String> expected = new java.util.ArrayList<>(pictures);
+        expected.add("predictions.txt");
+        try (Stream<Path> files = Files.list(out)) {
+            assertEquals(expected.stream().sorted().toList(),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        for (String file : pictures) {
             assertTrue(ImageIO.read(out.resolve(file).toFile()).getWidth() > 200, file + " decodes");
+        }
+        // The bundled model gets every sample right: its top-1 label is the class in the file name.
+        for (String line : Files.readAllLines(out.resolve("predictions.txt"))) {
+            String file = line.substring(0, line.indexOf(':'));
+            String top = line.substring(line.indexOf(':') + 2, line.indexOf(','));
+            String label = top.substring(0, top.lastIndexOf(' ')).toLowerCase().replaceAll("[^a-z]+", "-");
+            assertEquals(file.substring(file.indexOf('-') + 1, file.lastIndexOf('.')), label, line);
         }
     }
 }

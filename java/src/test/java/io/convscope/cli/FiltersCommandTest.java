@@ -105,9 +105,12 @@ class FiltersCommandTest {
         assertEquals(0, table.exitCode(), table.err());
         String[] lines = table.out().split("\n");
         assertEquals("model " + tiny + ": input 1x3x8x8, output 1x2", lines[0]);
-        assertEquals("LAYER         TYPE               WEIGHT   BIAS  OUTPUT", lines[1]);
-        assertEquals("features.0    Conv2d             2x3x2x2  2     1x2x7x7", lines[3]);
-        assertEquals("features.2    Conv2d             3x2x2x2  -     1x3x6x6", lines[5]);
+        assertEquals("LAYER         TYPE               WEIGHT   BIAS  OUTPUT   RF      JUMP  START", lines[1]);
+        // Receptive fields: conv k2 -> r 2, start 0.5; conv k2 -> r 3, start 1; pool k2 s2 -> r 4, jump 2.
+        assertEquals("features.0    Conv2d             2x3x2x2  2     1x2x7x7  2       1     0.5", lines[3]);
+        assertEquals("features.2    Conv2d             3x2x2x2  -     1x3x6x6  3       1     1", lines[5]);
+        assertEquals("features.4    MaxPool2d          -        -     1x3x3x3  4       2     1.5", lines[7]);
+        assertEquals("avgpool       AdaptiveAvgPool2d  -        -     1x3x1x1  global  -     -", lines[8]);
 
         CliRun json = CliRun.of("layers", "--model", tiny, "--json");
         assertEquals(0, json.exitCode(), json.err());
@@ -118,5 +121,10 @@ class FiltersCommandTest {
         assertEquals("[2,3,2,2]", conv.get("weight").toString());
         assertEquals("[1,2,7,7]", conv.get("output").toString());
         assertTrue(conv.get("convolution").getAsBoolean());
+        JsonObject rf = conv.getAsJsonObject("receptiveField");
+        assertEquals("[2,2]", rf.get("size").toString());
+        assertEquals("[1,1]", rf.get("jump").toString());
+        assertEquals("[0.5,0.5]", rf.get("start").toString());
+        assertEquals("[7,7]", rf.get("outputSize").toString());
     }
 }
