@@ -155,6 +155,7 @@ final class OcclusionCommand implements Command {
         root.put("min", extreme(map, map.argmin()));
         root.put("max", extreme(map, map.argmax()));
         root.put("windows", map.grid().count());
+        root.put("batch", map.batch());
         root.put("elapsedMs", Math.round(map.elapsedMs() * 10) / 10.0);
         root.put("windowsPerSecond", Math.round(map.windowsPerSecond() * 10) / 10.0);
         try {

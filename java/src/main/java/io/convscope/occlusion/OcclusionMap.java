@@ -10,10 +10,11 @@ package io.convscope.occlusion;
  * @param label      its name, or null when the model has no labels
  * @param baseScore  the score of the unoccluded input
  * @param windowScores the score of each occluded input, window order
+ * @param batch      windows per forward pass actually used
  * @param elapsedMs  wall time of the whole run, base pass included
  */
 public record OcclusionMap(float[] values, int rows, int cols, WindowGrid grid, OcclusionSpec spec, int target,
-                           String label, float baseScore, float[] windowScores, double elapsedMs) {
+                           String label, float baseScore, float[] windowScores, int batch, double elapsedMs) {
 
     public float at(int row, int col) {
         return values[row * cols + col];
