@@ -50,6 +50,42 @@ class FilterPicturesTest {
         return FilterPictures.render(ZERO_TO_23, new FilterSpec("features.0", mode, norm, colormap, SCALE), "t.pt");
     }
 
+    /** The intensity DESIGN.md gives weight (f, c, i) of ZERO_TO_23 under each norm, computed from scratch. */
+    private static double expectedIntensity(FilterMode mode, FilterNorm norm, int f, int c, int i) {
+        double w = (f * 3 + c) * 4 + i;
+        return switch (norm) {
+            // rgb tiles are whole filters (12 weights from 12f); channel tiles are 4 weights from 4(3f + c).
+            case MINMAX -> mode == FilterMode.RGB ? (w - 12 * f) / 11.0 : (w - 4 * (3 * f + c)) / 3.0;
+            case ZSCORE -> Math.min(1, Math.max(0, (w - (12 * f + 5.5)) / Math.sqrt(143 / 12.0) + 0.5));
+            case GLOBAL -> w / 23.0;
+        };
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> everyModeAndNorm() {
+        return java.util.Arrays.stream(FilterMode.values()).flatMap(mode -> java.util.Arrays.stream(FilterNorm.values())
+                .map(norm -> org.junit.jupiter.params.provider.Arguments.of(mode, norm)));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} {1}")
+    @org.junit.jupiter.params.provider.MethodSource("everyModeAndNorm")
+    void everyPixelOfEveryTileMatchesTheFormulaForEveryModeAndNorm(FilterMode mode, FilterNorm norm) {
+        TileSheet sheet = render(mode, norm, mode == FilterMode.RGB ? null : "gray");
+        for (int f = 0; f < 2; f++) {
+            for (int i = 0; i < 4; i++) {
+                if (mode == FilterMode.RGB) {
+                    Rgb expected = new Rgb(level(expectedIntensity(mode, norm, f, 0, i)),
+                            level(expectedIntensity(mode, norm, f, 1, i)), level(expectedIntensity(mode, norm, f, 2, i)));
+                    assertEquals(expected, block(sheet, f, i / 2, i % 2), "filter " + f + " weight " + i);
+                } else {
+                    for (int c = 0; c < 3; c++) {
+                        assertEquals(Rgb.gray(expectedIntensity(mode, norm, f, c, i)),
+                                block(sheet, f * 3 + c, i / 2, i % 2), "filter " + f + " channel " + c + " weight " + i);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void rgbMinMaxScalesEachFilterOverAllItsChannels() {
         TileSheet sheet = render(FilterMode.RGB, FilterNorm.MINMAX, null);
