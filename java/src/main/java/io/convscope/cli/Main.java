@@ -97,6 +97,10 @@ public final class Main {
         all.addOption(OptionKit.value("model", "M.pt", "TorchScript model (default: the bundled convscope-fashion)"));
         all.addOption(OptionKit.value("threads", "N", "LibTorch intra-op threads (default: all cores)"));
         all.addOption(OptionKit.value("device", "D", "cpu | cuda | auto (default: auto)"));
+        all.addOption(OptionKit.value("resize", "N", "resize the shorter image side to N px (overrides the card)"));
+        all.addOption(OptionKit.value("crop", "N", "centre crop N x N px, the model's input size (overrides the card)"));
+        all.addOption(OptionKit.value("mean", "R,G,B", "per-channel mean for normalization (overrides the card)"));
+        all.addOption(OptionKit.value("std", "R,G,B", "per-channel std for normalization (overrides the card)"));
         all.addOption(OptionKit.flag("quiet", "no progress or summary lines"));
         all.addOption(OptionKit.flag("verbose", "timings, and stack traces on errors"));
         if (!all.hasLongOption("json")) {

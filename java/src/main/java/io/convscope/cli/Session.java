@@ -8,6 +8,7 @@ import org.apache.commons.cli.CommandLine;
 
 import io.convscope.UsageException;
 import io.convscope.model.BundledModel;
+import io.convscope.model.ModelCard;
 import io.convscope.model.TorchModel;
 import io.convscope.nativebridge.TorchRuntime;
 
@@ -59,9 +60,58 @@ final class Session {
         String given = line.getOptionValue("model");
         Path file = given != null ? Path.of(given) : BundledModel.modelFile();
         long start = System.nanoTime();
-        TorchModel model = TorchModel.load(file);
+        TorchModel model = hasPreprocessingFlags() ? TorchModel.load(file, preprocessing(ModelCard.besideModel(file)))
+                : TorchModel.load(file);
         log(String.format("loaded %s in %.0f ms", file, (System.nanoTime() - start) / 1e6));
         return model;
+    }
+
+    private boolean hasPreprocessingFlags() {
+        return line.hasOption("resize") || line.hasOption("crop") || line.hasOption("mean") || line.hasOption("std");
+    }
+
+    /** The card with --resize, --crop, --mean and --std applied: flags override the card. */
+    private ModelCard preprocessing(ModelCard card) {
+        Integer resize = line.hasOption("resize") ? positive("resize") : null;
+        Integer crop = line.hasOption("crop") ? positive("crop") : null;
+        if (resize != null && crop != null && crop > resize) {
+            throw new UsageException("--crop " + crop + " is larger than --resize " + resize
+                    + "; the crop is taken from the resized image");
+        }
+        return card.withPreprocessing(resize, crop, perChannel("mean", card.channels(), false),
+                perChannel("std", card.channels(), true));
+    }
+
+    private int positive(String name) {
+        int value = OptionKit.intValue(line, name, 0);
+        if (value < 1) {
+            throw new UsageException("--" + name + " must be 1 or more pixels, got " + value);
+        }
+        return value;
+    }
+
+    private float[] perChannel(String name, int channels, boolean mustBePositive) {
+        String text = line.getOptionValue(name);
+        if (text == null) {
+            return null;
+        }
+        String[] parts = text.split(",");
+        if (parts.length != channels) {
+            throw new UsageException("--" + name + " needs " + channels + " comma-separated values (one per input "
+                    + "channel), got '" + text + "'");
+        }
+        float[] values = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            try {
+                values[c] = Float.parseFloat(parts[c].strip());
+            } catch (NumberFormatException e) {
+                throw new UsageException("--" + name + " takes numbers like 0.485,0.456,0.406, got '" + text + "'");
+            }
+            if (mustBePositive && !(values[c] > 0)) {
+                throw new UsageException("--" + name + " values must be positive, got '" + text + "'");
+            }
+        }
+        return values;
     }
 
     /** The path given to {@code --name}, checked before any work so a bad folder never leaves half a result. */

@@ -33,6 +33,18 @@ public record ModelCard(String name, int channels, int height, int width, int re
         }
     }
 
+    /**
+     * This card with the given preprocessing in place of its own (null keeps a value): what command-line
+     * flags do. A new crop is also the new input size.
+     */
+    public ModelCard withPreprocessing(Integer newResize, Integer newCrop, float[] newMean, float[] newStd) {
+        int c = newCrop != null ? newCrop : crop;
+        int r = newResize != null ? newResize : Math.max(resize, c);
+        return new ModelCard(name, channels, newCrop != null ? c : height, newCrop != null ? c : width, r, c,
+                newMean != null ? newMean.clone() : mean.clone(), newStd != null ? newStd.clone() : std.clone(),
+                labels);
+    }
+
     /** The card used when a model has none: ImageNet statistics, resize 256, centre crop 224. */
     public static ModelCard imagenetDefaults(String name) {
         return new ModelCard(name, 3, 224, 224, 256, 224, IMAGENET_MEAN.clone(), IMAGENET_STD.clone(), List.of());

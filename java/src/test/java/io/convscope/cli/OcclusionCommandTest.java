@@ -85,6 +85,31 @@ class OcclusionCommandTest {
     }
 
     @Test
+    void preprocessingFlagsOverrideTheModelCard() throws IOException {
+        // A white 300 x 240 image: resized to 224 on its shorter side, centre-cropped to 224 x 224.
+        BufferedImage white = new BufferedImage(300, 240, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 240; y++) {
+            for (int x = 0; x < 300; x++) {
+                white.setRGB(x, y, 0xffffff);
+            }
+        }
+        Path image = dir.resolve("white.png");
+        ImageIO.write(white, "png", image.toFile());
+        CliRun card = occlusion("--image", image.toString(), "--score", "logit");
+        assertEquals(0, card.exitCode(), card.err());
+        assertTrue(card.out().contains("base logit 1.0000"), "card: mean 0, std 1: " + card.out());
+        CliRun flags = occlusion("--image", image.toString(), "--score", "logit", "--mean", "0.5,0.5,0.5", "--std",
+                "0.125,0.125,0.125");
+        assertEquals(0, flags.exitCode(), flags.err());
+        assertTrue(flags.out().contains("base logit 4.0000"), "(1 - 0.5) / 0.125 = 4: " + flags.out());
+        Files.delete(dir.resolve("o.png"));
+        assertError(occlusion("--image", image.toString(), "--mean", "0.5,0.5"), 2,
+                "--mean needs 3 comma-separated values (one per input channel), got '0.5,0.5'");
+        assertError(occlusion("--image", image.toString(), "--resize", "100", "--crop", "224"), 2,
+                "--crop 224 is larger than --resize 100; the crop is taken from the resized image");
+    }
+
+    @Test
     void badWindowsAndStridesAreUsageErrors() {
         String input = ones(3, 224, 224).toString();
         assertError(occlusion("--input", input, "--window", "10", "--stride", "20"), 2,

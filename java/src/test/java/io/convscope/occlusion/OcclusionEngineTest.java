@@ -59,6 +59,26 @@ class OcclusionEngineTest {
     }
 
     @Test
+    void oneCallMapsAnImageFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // A black 224 x 224 PNG with the patch's rows 60..109 and columns 150..199 white.
+        java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(224, 224,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 60; y < 110; y++) {
+            for (int x = 150; x < 200; x++) {
+                picture.setRGB(x, y, 0xffffff);
+            }
+        }
+        java.nio.file.Path file = dir.resolve("patch.png");
+        javax.imageio.ImageIO.write(picture, "png", file.toFile());
+        try (TorchModel model = TorchModel.load(TestModels.path("patch_probe.pt"))) {
+            OcclusionMap map = Occlusion.map(model, file, logitSpec());
+            assertEquals(1f, map.baseScore());
+            assertEquals(6 * 19 + 15, map.argmax());
+            assertEquals(1f, map.at(6, 15));
+        }
+    }
+
+    @Test
     void rawStoresTheOccludedScoreInstead() {
         try (TorchModel model = TorchModel.load(TestModels.path("patch_probe.pt"))) {
             OcclusionMap map = new OcclusionEngine(model, false, 2).run(constant(3, 224, 224, 1f),
