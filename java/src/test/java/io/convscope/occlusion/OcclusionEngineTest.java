@@ -153,6 +153,24 @@ class OcclusionEngineTest {
     }
 
     @Test
+    void repeatedRunsDoNotGrowNativeMemory() {
+        // Each run allocates a 121 x 3 x 224 x 224 chunk (73 MB) and many small tensors; all must be freed.
+        try (TorchModel model = TorchModel.load(TestModels.path("patch_probe.pt"))) {
+            OcclusionEngine engine = new OcclusionEngine(model, false, 2);
+            InputImage input = constant(3, 224, 224, 1f);
+            for (int warmUp = 0; warmUp < 3; warmUp++) {
+                engine.run(input, logitSpec(), Progress.NONE);
+            }
+            long before = org.bytedeco.javacpp.Pointer.physicalBytes();
+            for (int run = 0; run < 12; run++) {
+                engine.run(input, logitSpec(), Progress.NONE);
+            }
+            long grown = org.bytedeco.javacpp.Pointer.physicalBytes() - before;
+            assertTrue(grown < 64L << 20, "resident memory grew by " + (grown >> 20) + " MB over 12 runs");
+        }
+    }
+
+    @Test
     void aTargetOutsideTheClassesIsAUsageError() {
         try (TorchModel model = TorchModel.load(TestModels.path("patch_probe.pt"))) {
             UsageException e = assertThrows(UsageException.class, () -> new OcclusionEngine(model, false, 2)
