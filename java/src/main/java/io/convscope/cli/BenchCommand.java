@@ -47,12 +47,12 @@ final class BenchCommand implements Command {
     @Override
     public Options options() {
         return new Options()
-                .addOption(OptionKit.value("repeat", "N", "timed runs per case (default 5; occlusion: 3)"))
+                .addOption(OptionKit.value("repeat", "N", "timed runs per case; occlusion: interleaved rounds (default 5)"))
                 .addOption(OptionKit.value("window", "N|HxW", "occlusion: window size (default 50)"))
                 .addOption(OptionKit.value("stride", "N|HxW", "occlusion: stride (default 10)"))
                 .addOption(OptionKit.value("batch", "N", "occlusion: windows per forward pass (default: automatic)"))
                 .addOption(OptionKit.value("loop-windows", "N", "occlusion: windows timed in the one-by-one baseline "
-                        + "loop (default 48)"));
+                        + "loop, spread over the rounds (default 40)"));
     }
 
     @Override

@@ -30,14 +30,14 @@ import io.convscope.render.Raster;
 /**
  * {@code convscope bench occlusion}: the fused engine against two baselines measured in the same process —
  * a loop that occludes and scores one window per forward pass (what the original article does), and a large
- * float32 matmul, whose GFLOP/s is the practical ceiling for the CPU. Prints one JSON line per measurement
- * and a summary line with the ratios.
+ * float32 matmul, whose GFLOP/s is the practical ceiling for the CPU. Prints one JSON line per round and per
+ * measurement, and a summary line with the ratios (medians over rounds).
  */
 final class OcclusionBench {
     /** AlexNet's cost per 224x224 image: 714 M multiply-adds (DESIGN.md §5). */
     static final double ALEXNET_GFLOP = 1.43;
     private static final int MATMUL_N = 2048;
-    private static final int MATMUL_RUNS = 15;
+    private static final int MATMUL_RUNS = 7;
 
     private final CommandLine line;
     private final Session session;
@@ -49,8 +49,8 @@ final class OcclusionBench {
     }
 
     int run() {
-        int repeat = OptionKit.intValue(line, "repeat", 3);
-        int loopWindows = OptionKit.intValue(line, "loop-windows", 48);
+        int repeat = OptionKit.intValue(line, "repeat", 5);
+        int loopWindows = OptionKit.intValue(line, "loop-windows", 40);
         if (repeat < 1 || loopWindows < 1) {
             throw new UsageException("--repeat and --loop-windows must be 1 or more");
         }
@@ -70,25 +70,35 @@ final class OcclusionBench {
                 model.moveToCuda();
             }
             Device device = new Device(cuda ? torch.DeviceType.CUDA : torch.DeviceType.CPU);
-            double matmul = matmulGflops(device);
-            emit(Map.of("bench", "matmul", "n", MATMUL_N, "device", cuda ? "cuda" : "cpu", "gflops", round(matmul)));
-
             OcclusionEngine engine = new OcclusionEngine(model, cuda, session.threads());
             engine.run(input, spec, Progress.NONE);
-            double[] engineRates = new double[repeat];
-            int windows = 0;
+            int windows = WindowGrid.of(spec.method(), size, size, spec.window(), spec.stride()).count();
+            int perRound = Math.max(1, Math.min(loopWindows, windows) / repeat);
+            // Rounds interleave the three measurements, so load from other processes hits all of them alike;
+            // the ratios are taken per round and their median reported.
+            double[] matmuls = new double[repeat];
+            double[] engines = new double[repeat];
+            double[] loops = new double[repeat];
+            double[] fractions = new double[repeat];
+            double[] speedups = new double[repeat];
             int batch = 0;
             for (int r = 0; r < repeat; r++) {
+                matmuls[r] = matmulGflops(device);
                 OcclusionMap map = engine.run(input, spec, Progress.NONE);
-                engineRates[r] = map.windowsPerSecond();
-                windows = map.grid().count();
+                engines[r] = map.windowsPerSecond();
                 batch = map.batch();
+                loops[r] = loopWindowsPerSecond(model, input, spec, r * perRound, perRound, device);
+                fractions[r] = engines[r] * gflopPerWindow / matmuls[r];
+                speedups[r] = engines[r] / loops[r];
+                emit(Map.of("bench", "occlusion-round", "round", r, "matmul_gflops", round(matmuls[r]),
+                        "engine_windows_per_s", round(engines[r]), "loop_windows_per_s", round(loops[r])));
             }
-            double engineRate = median(engineRates);
+            double matmul = median(matmuls);
+            double engineRate = median(engines);
+            double loopRate = median(loops);
+            emit(Map.of("bench", "matmul", "n", MATMUL_N, "device", cuda ? "cuda" : "cpu", "gflops", round(matmul)));
             emit(row("engine", windows, engineRate, gflopPerWindow, batch));
-
-            double loopRate = loopWindowsPerSecond(model, input, spec, Math.min(loopWindows, windows), device);
-            emit(row("loop", Math.min(loopWindows, windows), loopRate, gflopPerWindow, 1));
+            emit(row("loop", perRound * repeat, loopRate, gflopPerWindow, 1));
 
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("bench", "occlusion-summary");
@@ -99,10 +109,11 @@ final class OcclusionBench {
             summary.put("threads", session.threads());
             summary.put("engine_windows_per_s", round(engineRate));
             summary.put("loop_windows_per_s", round(loopRate));
-            summary.put("speedup_vs_loop", round(engineRate / loopRate));
+            summary.put("rounds", repeat);
+            summary.put("speedup_vs_loop", round(median(speedups)));
             summary.put("engine_gflops", round(engineRate * gflopPerWindow));
             summary.put("matmul_gflops", round(matmul));
-            summary.put("fraction_of_matmul", round(engineRate * gflopPerWindow / matmul));
+            summary.put("fraction_of_matmul", round(median(fractions)));
             summary.put("gflop_per_window", round(gflopPerWindow));
             summary.put("model_is_alexnet_shaped", alexnetShaped);
             emit(summary);
@@ -122,8 +133,9 @@ final class OcclusionBench {
     }
 
     /** One forward pass per window on a freshly occluded copy, as a plain loop over LibTorch calls. */
-    private static double loopWindowsPerSecond(TorchModel model, InputImage input, OcclusionSpec spec, int count,
-                                               Device device) {
+    /** Windows {@code first .. first + count - 1} (wrapping around the grid), one forward pass each. */
+    private static double loopWindowsPerSecond(TorchModel model, InputImage input, OcclusionSpec spec, int first,
+                                               int count, Device device) {
         WindowGrid grid = WindowGrid.of(spec.method(), input.height(), input.width(), spec.window(), spec.stride());
         float[] fill = Fill.mean().tensorValues(model.card(), input.channels());
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
@@ -134,7 +146,8 @@ final class OcclusionBench {
             }
             model.forward(image);
             long start = System.nanoTime();
-            for (int k = 0; k < count; k++) {
+            for (int n = 0; n < count; n++) {
+                int k = (first + n) % grid.count();
                 try (PointerScope perWindow = new PointerScope()) {
                     Tensor x = image.clone();
                     int top = grid.top(k / grid.cols());
