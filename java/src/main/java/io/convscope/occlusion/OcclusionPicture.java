@@ -28,7 +28,7 @@ public final class OcclusionPicture {
     }
 
     /** {@code " | largest drop 0.4100 at row 6 col 15"} for grid maps; empty for per-pixel (captum) maps. */
-    public static String largestDrop(OcclusionMap map) {
+    private static String largestDrop(OcclusionMap map) {
         if (map.grid().method() != Method.GRID) {
             return "";
         }

@@ -52,7 +52,7 @@ public final class HtmlPage {
         List<ImageEntry> images = report.images();
         for (int i = 0; i < images.size(); i++) {
             if (images.get(i) instanceof ImageEntry.Analysis a) {
-                analysis(html, i + 1, a, report);
+                analysis(html, i + 1, a);
             } else if (images.get(i) instanceof ImageEntry.Failure f) {
                 failure(html, i + 1, f);
             }
@@ -130,7 +130,7 @@ public final class HtmlPage {
         html.append("</div>\n</section>\n");
     }
 
-    private static void analysis(StringBuilder html, int number, ImageEntry.Analysis a, Report report) {
+    private static void analysis(StringBuilder html, int number, ImageEntry.Analysis a) {
         html.append("<section class=\"image\" id=\"image-").append(number).append("\">\n<h3>").append(number)
                 .append(". ").append(escape(a.name())).append("</h3>\n<p class=\"source\">")
                 .append(escape(a.source())).append("</p>\n<div class=\"panels\">\n");
