@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Every test of convscope: CTest (C++ kernels) and JUnit (Java), through one Maven build.
 # Installs what a fresh Debian machine lacks first: Python's torch/torchvision to generate the test models,
-# and Debian's libtorch-dev, which the C++ side links and the fresh-cache regression test needs present.
+# Debian's libtorch-dev, which the C++ side links and the fresh-cache regression test needs present, and
+# chromium (with a font), in which the report's browser test opens the demo's page: that test fails, rather
+# than skips, where Chromium is missing.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-packages=(python3-torch python3-torchvision python3-numpy libtorch-dev cmake g++ maven openjdk-17-jdk-headless)
+packages=(python3-torch python3-torchvision python3-numpy libtorch-dev chromium fonts-dejavu-core cmake g++ maven openjdk-17-jdk-headless)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

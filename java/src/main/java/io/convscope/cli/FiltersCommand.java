@@ -54,7 +54,7 @@ final class FiltersCommand implements Command {
             LayerInfo layer = model.layers().findConvolution(line.getOptionValue("layer"));
             ConvWeights weights = ConvWeights.read(model, layer);
             FilterMode mode = line.hasOption("mode") ? FilterMode.parse(line.getOptionValue("mode"))
-                    : (weights.channels() == 3 ? FilterMode.RGB : FilterMode.COLLATED);
+                    : FilterMode.defaultFor(weights.channels());
             FilterNorm norm = line.hasOption("norm") ? FilterNorm.parse(line.getOptionValue("norm")) : null;
             int scale = OptionKit.intValue(line, "scale", 0);
             if (scale < 0 || scale > 64) {

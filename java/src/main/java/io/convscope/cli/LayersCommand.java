@@ -13,6 +13,7 @@ import com.google.gson.GsonBuilder;
 import io.convscope.model.LayerInfo;
 import io.convscope.model.LayerInventory;
 import io.convscope.model.TorchModel;
+import io.convscope.rf.LayerTable;
 import io.convscope.rf.ReceptiveField;
 import io.convscope.rf.ReceptiveFields;
 
@@ -58,25 +59,20 @@ final class LayersCommand implements Command {
         if (inventory.traceFailure() != null) {
             session.out.println("output shapes unknown: " + inventory.traceFailure());
         }
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"LAYER", "TYPE", "WEIGHT", "BIAS", "OUTPUT", "RF", "JUMP", "START"});
-        for (LayerInfo l : inventory.all()) {
-            ReceptiveField rf = fields.get(l).orElse(null);
-            rows.add(new String[] {l.path(), l.type(), LayerInfo.format(l.weightShape()),
-                    LayerInfo.format(l.biasShape()), LayerInfo.format(l.outputShape()),
-                    rf == null ? "-" : rf.sizeText(), rf == null ? "-" : rf.jumpText(),
-                    rf == null ? "-" : rf.startText()});
-        }
-        int[] widths = new int[rows.get(0).length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(LayerTable.HEADINGS);
+        LayerTable.of(inventory, fields).forEach(row -> rows.add(row.cells()));
+        int[] widths = new int[LayerTable.HEADINGS.size()];
+        for (List<String> row : rows) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
             }
         }
-        for (String[] row : rows) {
+        for (List<String> row : rows) {
             StringBuilder text = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                text.append(i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 2) + "s", row[i]));
+            for (int i = 0; i < row.size(); i++) {
+                text.append(i == row.size() - 1 ? row.get(i)
+                        : String.format("%-" + (widths[i] + 2) + "s", row.get(i)));
             }
             session.out.println(text.toString().stripTrailing());
         }

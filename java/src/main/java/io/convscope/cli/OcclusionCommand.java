@@ -2,7 +2,6 @@ package io.convscope.cli;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -22,10 +21,10 @@ import io.convscope.occlusion.Fill;
 import io.convscope.occlusion.Method;
 import io.convscope.occlusion.OcclusionEngine;
 import io.convscope.occlusion.OcclusionMap;
+import io.convscope.occlusion.OcclusionPicture;
 import io.convscope.occlusion.OcclusionSpec;
 import io.convscope.occlusion.Score;
 import io.convscope.occlusion.Size2;
-import io.convscope.render.Overlay;
 import io.convscope.render.Png;
 
 /** {@code convscope occlusion}: which part of the input made the model decide. */
@@ -79,7 +78,7 @@ final class OcclusionCommand implements Command {
             }
             OcclusionMap map = new OcclusionEngine(model, cuda, session.threads())
                     .run(input, spec, ProgressBar.forSession(session));
-            Png.write(Overlay.render(input.picture(), map.perPixel(), title(model, map)), out);
+            Png.write(OcclusionPicture.render(input, map, model.file().getFileName().toString()), out);
             if (npy != null) {
                 Npy.write(npy, new long[] {map.rows(), map.cols()}, map.values());
             }
@@ -120,18 +119,6 @@ final class OcclusionCommand implements Command {
         return String.format(Locale.ROOT, "target %d%s, base %s %.4f, %s map %dx%d", map.target(),
                 map.label() == null ? "" : " '" + map.label() + "'", map.spec().score().cliName(), map.baseScore(),
                 map.grid().method().cliName(), map.rows(), map.cols());
-    }
-
-    static List<String> title(TorchModel model, OcclusionMap map) {
-        int best = map.grid().method() == Method.GRID ? map.argmax() : -1;
-        String where = best < 0 ? "" : String.format(Locale.ROOT, " | largest drop %.4f at row %d col %d",
-                map.values()[best], best / map.cols(), best % map.cols());
-        return List.of(
-                String.format(Locale.ROOT, "%s | class %d%s | base %s %.4f", model.file().getFileName(), map.target(),
-                        map.label() == null ? "" : " " + map.label(), map.spec().score().cliName(), map.baseScore()),
-                String.format(Locale.ROOT, "occlusion %s, window %s, stride %s, fill %s%s",
-                        map.grid().method().cliName(), map.grid().window(), map.grid().stride(), map.spec().fill(),
-                        where));
     }
 
     private static void writeJson(Path file, TorchModel model, OcclusionMap map) {

@@ -22,6 +22,11 @@ final class OptionKit {
         return Option.builder().longOpt(name).hasArg().argName(argName).desc(description).required().get();
     }
 
+    /** A required option that takes one or more values: {@code --image a.png b.png}, or repeated. */
+    static Option requiredValues(String name, String argName, String description) {
+        return Option.builder().longOpt(name).hasArgs().argName(argName).desc(description).required().get();
+    }
+
     static int intValue(CommandLine line, String name, int fallback) {
         String text = line.getOptionValue(name);
         if (text == null) {

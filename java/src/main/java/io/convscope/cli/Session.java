@@ -131,6 +131,23 @@ final class Session {
         return Path.of(given);
     }
 
+    /**
+     * The folder given to {@code --name}, checked before any work: an existing folder, or a new one whose parent
+     * exists (created by the caller when it writes).
+     */
+    Path outputFolder(String name) {
+        String given = line.getOptionValue(name);
+        Path path = Path.of(given).toAbsolutePath();
+        if (Files.exists(path) && !Files.isDirectory(path)) {
+            throw new UsageException("--" + name + " " + given + " is a file; give a folder");
+        }
+        if (!Files.isDirectory(path) && (path.getParent() == null || !Files.isDirectory(path.getParent()))) {
+            throw new UsageException("--" + name + " " + given + ": folder " + path.getParent()
+                    + " does not exist; create it first");
+        }
+        return Path.of(given);
+    }
+
     /** Timings and details, shown with --verbose only. */
     void log(String message) {
         if (verbose) {

@@ -17,6 +17,11 @@ public enum FilterMode {
         this.defaultNorm = defaultNorm;
     }
 
+    /** rgb when a layer's filters have 3 input channels (they can be seen as colours), else collated. */
+    public static FilterMode defaultFor(int channels) {
+        return channels == 3 ? RGB : COLLATED;
+    }
+
     public FilterNorm defaultNorm() {
         return defaultNorm;
     }

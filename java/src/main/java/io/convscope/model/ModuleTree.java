@@ -60,6 +60,17 @@ final class ModuleTree {
         return null;
     }
 
+    /** Elements in every parameter of the module and its descendants; buffers (running means) not included. */
+    static long parameterCount(JitModule module) {
+        long count = 0;
+        named_parameter_list list = module.named_parameters(true);
+        named_parameter_iterator end = list.end();
+        for (named_parameter_iterator it = list.begin(); it.notEquals(end); it.increment()) {
+            count += it.access().value().numel();
+        }
+        return count;
+    }
+
     static long[] shape(Tensor tensor) {
         return tensor == null ? new long[0] : tensor.sizes().vec().get();
     }

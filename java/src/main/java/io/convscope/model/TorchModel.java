@@ -3,6 +3,7 @@ package io.convscope.model;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.IValueVector;
 import org.bytedeco.pytorch.JitModule;
@@ -81,6 +82,13 @@ public final class TorchModel implements AutoCloseable {
             layers = LayerInventory.of(this);
         }
         return layers;
+    }
+
+    /** Number of trainable values: the elements of every parameter (weights and biases), recursively. */
+    public long parameterCount() {
+        try (PointerScope scope = new PointerScope()) {
+            return ModuleTree.parameterCount(module);
+        }
     }
 
     /** Moves the parameters to the first CUDA device; inputs must then live there too. */

@@ -20,6 +20,14 @@ public record OcclusionSpec(Size2 window, Size2 stride, Fill fill, Score score, 
                 false, 0);
     }
 
+    /**
+     * The defaults with a window a quarter of the input side and a stride a sixteenth of it (at least 1 pixel):
+     * 16 and 4 on a 64 x 64 model, 56 and 14 on a 224 x 224 one, so every model gets a 13 x 13 grid.
+     */
+    public static OcclusionSpec scaledTo(int side) {
+        return defaults().withWindow(Size2.square(Math.max(1, side / 4)), Size2.square(Math.max(1, side / 16)));
+    }
+
     public OcclusionSpec withWindow(Size2 w, Size2 s) {
         return new OcclusionSpec(w, s, fill, score, method, target, raw, batch);
     }

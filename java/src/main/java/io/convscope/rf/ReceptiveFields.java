@@ -71,6 +71,26 @@ public final class ReceptiveFields {
         return field;
     }
 
+    /**
+     * The deepest convolution whose units see a part of the input, not all of it: the last convolution of
+     * almost every CNN, and the layer whose receptive field and feature maps say most about what it looks at.
+     */
+    public LayerInfo lastLocalConvolution() {
+        List<LayerInfo> convolutions = inventory.convolutions();
+        for (int i = convolutions.size() - 1; i >= 0; i--) {
+            LayerInfo conv = convolutions.get(i);
+            if (get(conv).filter(f -> !f.global()).isPresent()) {
+                return conv;
+            }
+        }
+        if (convolutions.isEmpty()) {
+            throw new UsageException("this model has no Conv2d layers; name a layer with --layer (see convscope "
+                    + "layers)");
+        }
+        throw new UsageException("no convolution of this model has a known receptive field; name a layer with "
+                + "--layer (see convscope layers)");
+    }
+
     /** Runs {@code in} through {@code layers} in order; a block skips its shortcut branch. Null means unknown. */
     private ReceptiveField chain(List<LayerInfo> layers, ReceptiveField in, boolean sequential) {
         ReceptiveField current = in;

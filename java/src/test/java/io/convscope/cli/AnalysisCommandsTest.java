@@ -5,18 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import javax.imageio.ImageIO;
 
-import org.apache.commons.cli.DefaultParser;
-import org.apache.commons.cli.Options;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,11 +21,9 @@ import com.google.gson.JsonParser;
 import io.convscope.TestImages;
 import io.convscope.TestModels;
 import io.convscope.image.Npy;
-import io.convscope.model.TorchModel;
 import io.convscope.predict.ClassNames;
-import io.convscope.rf.ReceptiveFields;
 
-/** The rf, activations and predict commands end to end, and the demo's per-image step. */
+/** The rf, activations and predict commands end to end. */
 class AnalysisCommandsTest {
     @TempDir
     Path dir;
@@ -168,27 +161,5 @@ class AnalysisCommandsTest {
         assertEquals("features.0", conv.get("path").getAsString());
         assertEquals("{\"global\":false,\"size\":[5,5],\"jump\":[1,1],\"start\":[0.0,0.0],\"outputSize\":[31,31]}",
                 conv.get("receptiveField").toString());
-    }
-
-    @Test
-    void demoStepWritesPredictionsFieldsAndActivationsPerSample() throws Exception {
-        Path red = TestImages.redDot(dir);
-        Path black = image("black.png", 8, 0);
-        Path out = Files.createDirectory(dir.resolve("demo"));
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        Session session = new Session(DefaultParser.builder().get().parse(new Options(), new String[0]),
-                new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
-        try (TorchModel model = TorchModel.load(TestModels.path("tiny.pt"))) {
-            assertEquals("features.2", DemoAnalysis.lastLocalConvolution(model, ReceptiveFields.of(model.layers())).path());
-            DemoAnalysis.write(model, List.of(red, black), out, session);
-        }
-        for (String file : List.of("rf-red-dot.png", "activations-red-dot.png", "rf-black.png",
-                "activations-black.png")) {
-            assertTrue(Files.isRegularFile(out.resolve(file)), file);
-        }
-        List<String> predictions = Files.readAllLines(out.resolve("predictions.txt"));
-        assertEquals(2, predictions.size());
-        assertEquals("black.png: b 0.622, a 0.378", predictions.get(1));
-        assertTrue(stdout.toString(StandardCharsets.UTF_8).contains("black.png: b 0.622, a 0.378\n"));
     }
 }

@@ -47,6 +47,18 @@ class TorchModelTest {
     }
 
     @Test
+    void parameterCountSumsTheElementsOfEveryWeightAndBias() {
+        // tiny: conv0 2x3x2x2 + bias 2, conv2 3x2x2x2 without bias, fc 2x3 + bias 2: 26 + 24 + 8.
+        try (TorchModel tiny = TorchModel.load(TestModels.path("tiny.pt"))) {
+            assertEquals(58, tiny.parameterCount());
+        }
+        // torchvision's AlexNet, as sum(p.numel() for p in model.parameters()) gives it.
+        try (TorchModel alexnet = TorchModel.load(TestModels.path("alexnet.pt"))) {
+            assertEquals(61_100_840, alexnet.parameterCount());
+        }
+    }
+
+    @Test
     void convWeightsAreCopiedStraightFromTheTensorInPyTorchOrder() {
         try (TorchModel model = TorchModel.load(TestModels.path("tiny.pt"))) {
             ConvWeights w = ConvWeights.read(model, model.layers().findConvolution("0"));

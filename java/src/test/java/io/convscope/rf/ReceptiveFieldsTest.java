@@ -184,6 +184,20 @@ class ReceptiveFieldsTest {
     }
 
     @Test
+    void theLastLocalConvolutionIsTheDeepestOneWhoseUnitsSeePartOfTheInput() {
+        try (TorchModel alexnet = TorchModel.load(TestModels.path("alexnet.pt"))) {
+            assertEquals("features.10", ReceptiveFields.of(alexnet.layers()).lastLocalConvolution().path());
+        }
+        try (TorchModel tiny = TorchModel.load(TestModels.path("tiny.pt"))) {
+            assertEquals("features.2", ReceptiveFields.of(tiny.layers()).lastLocalConvolution().path());
+        }
+        // upsampled's last convolution comes after an Upsample, so its field is unknown: the first one it is.
+        try (TorchModel upsampled = TorchModel.load(TestModels.path("upsampled.pt"))) {
+            assertEquals("features.0", ReceptiveFields.of(upsampled.layers()).lastLocalConvolution().path());
+        }
+    }
+
+    @Test
     void globalFieldsCannotBeDrawn() {
         try (TorchModel model = TorchModel.load(TestModels.path("dilated.pt"))) {
             ReceptiveFields f = ReceptiveFields.of(model.layers());

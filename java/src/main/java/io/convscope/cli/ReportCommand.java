@@ -1,0 +1,112 @@
+package io.convscope.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+
+import io.convscope.ConvscopeException;
+import io.convscope.model.TorchModel;
+import io.convscope.occlusion.OcclusionSpec;
+import io.convscope.occlusion.Size2;
+import io.convscope.report.HtmlPage;
+import io.convscope.report.ImageEntry;
+import io.convscope.report.Report;
+import io.convscope.report.ReportBuilder;
+import io.convscope.report.ReportSpec;
+
+/**
+ * {@code convscope report}: one HTML page, {@code DIR/index.html} beside its pictures, with the layer table,
+ * the filters of every convolution, and each image's predictions, occlusion map, receptive field and
+ * activations. Images that cannot be analysed get an error entry on the page, and the command exits 1.
+ */
+final class ReportCommand implements Command {
+    @Override
+    public String name() {
+        return "report";
+    }
+
+    @Override
+    public String summary() {
+        return "an HTML page (DIR/index.html and its pictures) with layers, filters, and for each image its "
+                + "predictions, occlusion map, receptive field and activations";
+    }
+
+    @Override
+    public Options options() {
+        return new Options()
+                .addOption(OptionKit.requiredValues("image", "I...", "one or more images (PNG, JPEG, ...)"))
+                .addOption(OptionKit.value("layer", "L", "the layer whose receptive field and activations are "
+                        + "shown (default: the last convolution)"))
+                .addOption(OptionKit.value("window", "N|HxW", "occlusion window (default: a quarter of the input "
+                        + "side)"))
+                .addOption(OptionKit.value("stride", "N|HxW", "occlusion stride (default: a sixteenth of the input "
+                        + "side)"))
+                .addOption(OptionKit.value("topk", "K", "classes listed per image (default 5)"))
+                .addOption(OptionKit.required("out", "DIR", "the folder to write index.html and its pictures into "
+                        + "(created if missing)"));
+    }
+
+    @Override
+    public int run(CommandLine line, Session session) {
+        Path folder = session.outputFolder("out");
+        List<Path> images = Arrays.stream(line.getOptionValues("image")).map(Path::of).toList();
+        ReportSpec spec = ReportSpec.of(images).withLayer(line.getOptionValue("layer"))
+                .withTopk(OptionKit.intValue(line, "topk", ReportSpec.DEFAULT_TOPK));
+        Size2 window = line.hasOption("window") ? Size2.parse("window", line.getOptionValue("window")) : null;
+        Size2 stride = line.hasOption("stride") ? Size2.parse("stride", line.getOptionValue("stride")) : null;
+        try (TorchModel model = session.loadModel()) {
+            OcclusionSpec scaled = OcclusionSpec.scaledTo(model.card().crop());
+            OcclusionSpec occlusion = scaled.withWindow(window != null ? window : scaled.window(),
+                    stride != null ? stride : scaled.stride());
+            return write(session, name(), model, spec.withOcclusion(occlusion), folder);
+        }
+    }
+
+    /**
+     * Builds the report into {@code folder} (created if missing), writes the page and says what happened:
+     * 0 when every image was analysed, else 1 after writing the page, with one line on stderr.
+     */
+    static int write(Session session, String command, TorchModel model, ReportSpec spec, Path folder) {
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new ConvscopeException("cannot create " + folder + ": " + e.getMessage(), e);
+        }
+        Report report = new ReportBuilder(model, session.useCuda(), session.threads()).build(spec, folder);
+        Path page = HtmlPage.write(report, folder).toAbsolutePath();
+        session.log(String.format(Locale.ROOT, "report computed in %.1f s", report.header().seconds()));
+        if (!session.quiet) {
+            for (ImageEntry entry : report.images()) {
+                session.out.println(entry.name() + ": " + describe(entry));
+            }
+            session.out.println("wrote " + page + " (" + report.images().size() + " images, "
+                    + report.filters().size() + " filter pictures)");
+        }
+        List<ImageEntry.Failure> failures = report.failures();
+        if (failures.isEmpty()) {
+            return 0;
+        }
+        ImageEntry.Failure first = failures.get(0);
+        session.err.println("convscope " + command + ": error: " + failures.size() + " of " + report.images().size()
+                + " images could not be analysed (" + first.name() + ": " + first.message() + "); the page shows "
+                + (failures.size() == report.images().size() ? "the errors" : "the others and the errors")
+                + ": " + page);
+        return 1;
+    }
+
+    private static String describe(ImageEntry entry) {
+        if (entry instanceof ImageEntry.Analysis a) {
+            return a.predictions().stream().limit(3)
+                    .map(p -> String.format(Locale.ROOT, "%s %.3f", p.label(), p.probability()))
+                    .collect(Collectors.joining(", "));
+        }
+        return "not analysed: " + ((ImageEntry.Failure) entry).message();
+    }
+}

@@ -1,0 +1,53 @@
+package io.convscope.report;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import io.convscope.UsageException;
+import io.convscope.occlusion.OcclusionSpec;
+
+/**
+ * What a report shows.
+ *
+ * @param images    the input images, in page order; at least one
+ * @param layer     the layer whose receptive field and activations are shown for each image (a spec as
+ *                  {@link io.convscope.model.LayerInventory#find} reads it), or null for the last convolution
+ *                  whose units see part of the input
+ * @param occlusion the occlusion settings, or null for {@link OcclusionSpec#scaledTo} the model's input size
+ * @param topk      how many classes each image's prediction table lists
+ * @param maps      how many of the layer's feature maps to draw, most active first
+ */
+public record ReportSpec(List<Path> images, String layer, OcclusionSpec occlusion, int topk, int maps) {
+    public static final int DEFAULT_TOPK = 5;
+    public static final int DEFAULT_MAPS = 16;
+
+    public ReportSpec {
+        images = List.copyOf(images);
+        if (images.isEmpty()) {
+            throw new UsageException("a report needs at least one image; give --image I [I2 ...]");
+        }
+        if (topk < 1) {
+            throw new UsageException("--topk must be 1 or more, got " + topk);
+        }
+        if (maps < 1) {
+            throw new UsageException("the report draws at least one feature map, got " + maps);
+        }
+    }
+
+    /** The images with every other setting at its default. */
+    public static ReportSpec of(List<Path> images) {
+        return new ReportSpec(images, null, null, DEFAULT_TOPK, DEFAULT_MAPS);
+    }
+
+    public ReportSpec withLayer(String l) {
+        return new ReportSpec(images, l, occlusion, topk, maps);
+    }
+
+    public ReportSpec withOcclusion(OcclusionSpec o) {
+        return new ReportSpec(images, layer, o, topk, maps);
+    }
+
+    public ReportSpec withTopk(int k) {
+        return new ReportSpec(images, layer, occlusion, k, maps);
+    }
+}
