@@ -1,0 +1,35 @@
+"""Writes the TorchScript models the convscope-bench tests run on, into the folder given as the argument.
+
+patch_probe.pt: input 1 x 3 x 224 x 224 (any batch size), two classes. Class 0's logit is the mean of rows
+60..109 and columns 150..199 over all channels; class 1's logit is 0. On an all-ones input, hiding exactly
+that 50 x 50 patch with fill 0 drops the class-0 logit from 1 to 0, and any other window drops it by the
+part of the patch it hides: drop(window) = overlap area / 2500. The right occlusion map is known by hand.
+
+Exits 77 (CTest's skip code here) when this Python has no torch.
+"""
+import os
+import sys
+
+try:
+    import torch
+except ImportError:
+    print("skipped: this Python has no torch (Debian: apt-get install python3-torch)")
+    sys.exit(77)
+
+
+class PatchProbe(torch.nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        patch = x[:, :, 60:110, 150:200]
+        hit = patch.mean(dim=(1, 2, 3))
+        return torch.stack([hit, torch.zeros_like(hit)], dim=1)
+
+
+def main() -> None:
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    torch.jit.script(PatchProbe().eval()).save(os.path.join(out, "patch_probe.pt"))
+    print("wrote", os.path.join(out, "patch_probe.pt"), "with torch", torch.__version__)
+
+
+if __name__ == "__main__":
+    main()
