@@ -223,6 +223,8 @@ def main():
     ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--weight-decay", type=float, default=0.0,
+                    help="AdamW's decoupled weight decay (0: plain Adam); it smooths first-layer filters")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N training images (smoke test)")
     ap.add_argument("--out", default=HERE, help="output folder (default: the script's folder)")
     args = ap.parse_args()
@@ -253,7 +255,8 @@ def main():
 
     gen = torch.Generator().manual_seed(SEED)
     steps_per_epoch = (x_train.shape[0] + args.batch - 1) // args.batch
-    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    opt = (torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+           if args.weight_decay > 0 else torch.optim.Adam(model.parameters(), lr=args.lr))
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, epochs=args.epochs,
                                                 steps_per_epoch=steps_per_epoch, pct_start=0.2)
     m4, s4 = mean.view(1, 3, 1, 1), std.view(1, 3, 1, 1)

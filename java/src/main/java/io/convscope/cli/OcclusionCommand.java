@@ -45,8 +45,8 @@ final class OcclusionCommand implements Command {
                 .addOption(OptionKit.value("image", "I", "image file (PNG, JPEG, ...), prepared as the model card says"))
                 .addOption(OptionKit.value("input", "X.npy", "already-normalized float32 tensor, C x H x W or 1 x C x H x W"))
                 .addOption(OptionKit.value("target", "K", "class index (default: the top-1 class of the input)"))
-                .addOption(OptionKit.value("window", "N|HxW", "window size in pixels (default 50)"))
-                .addOption(OptionKit.value("stride", "N|HxW", "step between windows (default 10)"))
+                .addOption(OptionKit.value("window", "N|HxW", "window size in pixels (default 50; a quarter of the input side on inputs under 200 px)"))
+                .addOption(OptionKit.value("stride", "N|HxW", "step between windows (default 10; a sixteenth of the input side on inputs under 160 px)"))
                 .addOption(OptionKit.value("fill", "F", "mean (default), a gray level 0.5, or R,G,B in [0,1]; for "
                         + ".npy input a tensor-space number (default 0)"))
                 .addOption(OptionKit.value("score", "S", "prob (softmax probability, default) or logit"))
@@ -72,6 +72,7 @@ final class OcclusionCommand implements Command {
         try (TorchModel model = session.loadModel()) {
             InputImage input = tensorInput ? TensorInput.load(Path.of(line.getOptionValue("input")), model.card())
                     : ImageLoader.load(Path.of(line.getOptionValue("image")), model.card());
+            spec = withDefaultSizesFor(spec, line, Math.min(input.height(), input.width()));
             boolean cuda = session.useCuda();
             if (cuda) {
                 model.moveToCuda();
@@ -91,6 +92,13 @@ final class OcclusionCommand implements Command {
             }
         }
         return 0;
+    }
+
+    /** A window or stride the user did not give follows the input's size (see OcclusionSpec.scaledTo). */
+    private static OcclusionSpec withDefaultSizesFor(OcclusionSpec spec, CommandLine line, int side) {
+        OcclusionSpec scaled = OcclusionSpec.scaledTo(side);
+        return spec.withWindow(line.hasOption("window") ? spec.window() : scaled.window(),
+                line.hasOption("stride") ? spec.stride() : scaled.stride());
     }
 
     static OcclusionSpec spec(CommandLine line, boolean tensorInput) {

@@ -21,11 +21,13 @@ public record OcclusionSpec(Size2 window, Size2 stride, Fill fill, Score score, 
     }
 
     /**
-     * The defaults with a window a quarter of the input side and a stride a sixteenth of it (at least 1 pixel):
-     * 16 and 4 on a 64 x 64 model, 56 and 14 on a 224 x 224 one, so every model gets a 13 x 13 grid.
+     * The defaults for an input of {@code side} pixels: window 50 and stride 10 (DESIGN.md's defaults, made for
+     * ImageNet-sized inputs), shrunk on small inputs to a quarter and a sixteenth of the side (at least 1
+     * pixel): 16 and 4 on a 64 x 64 model, 50 and 10 from 200 pixels up.
      */
     public static OcclusionSpec scaledTo(int side) {
-        return defaults().withWindow(Size2.square(Math.max(1, side / 4)), Size2.square(Math.max(1, side / 16)));
+        return defaults().withWindow(Size2.square(Math.max(1, Math.min(50, side / 4))),
+                Size2.square(Math.max(1, Math.min(10, side / 16))));
     }
 
     public OcclusionSpec withWindow(Size2 w, Size2 s) {

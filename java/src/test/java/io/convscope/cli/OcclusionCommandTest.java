@@ -110,6 +110,26 @@ class OcclusionCommandTest {
     }
 
     @Test
+    void windowAndStrideDefaultsFollowSmallInputs() throws IOException {
+        // The bundled model sees 64 x 64: window 16 and stride 4 (13 x 13 windows) instead of 50 and 10.
+        Path json = dir.resolve("small.json");
+        Path sample = io.convscope.model.BundledModel.samples().get(1);
+        CliRun run = CliRun.of("occlusion", "--image", sample.toString(), "--out", dir.resolve("o.png").toString(),
+                "--json", json.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        JsonObject grid = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonObject("grid");
+        assertEquals("[16,16]", grid.get("window").toString());
+        assertEquals("[4,4]", grid.get("stride").toString());
+        assertEquals(13, grid.get("rows").getAsInt());
+        CliRun given = CliRun.of("occlusion", "--image", sample.toString(), "--out", dir.resolve("o.png").toString(),
+                "--window", "32", "--json", json.toString());
+        assertEquals(0, given.exitCode(), given.err());
+        grid = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonObject("grid");
+        assertEquals("[32,32]", grid.get("window").toString(), "a given window is kept");
+        assertEquals("[4,4]", grid.get("stride").toString());
+    }
+
+    @Test
     void badWindowsAndStridesAreUsageErrors() {
         String input = ones(3, 224, 224).toString();
         assertError(occlusion("--input", input, "--window", "10", "--stride", "20"), 2,
