@@ -220,10 +220,10 @@ def save_samples(model, x_test, y_test, fg, bg, mean, std, out_dir, classes=(0, 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--epochs", type=int, default=6)
+    ap.add_argument("--epochs", type=int, default=8)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--lr", type=float, default=2e-3)
-    ap.add_argument("--weight-decay", type=float, default=0.0,
+    ap.add_argument("--weight-decay", type=float, default=0.5,
                     help="AdamW's decoupled weight decay (0: plain Adam); it smooths first-layer filters")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N training images (smoke test)")
     ap.add_argument("--out", default=HERE, help="output folder (default: the script's folder)")
