@@ -3,7 +3,6 @@ package io.convscope.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,9 +100,9 @@ final class BenchCommand implements Command {
                     row.put("mode", mode.cliName());
                     row.put("tiles", sheet.tileCount());
                     row.put("pixels", (long) sheet.raster().width() * sheet.raster().height());
-                    row.put("render_ms", round(median(render)));
-                    row.put("png_ms", round(median(png)));
-                    totalMs += median(render) + median(png);
+                    row.put("render_ms", round(BenchStats.median(render)));
+                    row.put("png_ms", round(BenchStats.median(png)));
+                    totalMs += BenchStats.median(render) + BenchStats.median(png);
                     session.out.println(gson.toJson(row));
                 }
             }
@@ -130,13 +129,6 @@ final class BenchCommand implements Command {
         } catch (IOException e) {
             throw new ConvscopeException("cannot create a scratch file for the benchmark: " + e.getMessage(), e);
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static double round(double ms) {

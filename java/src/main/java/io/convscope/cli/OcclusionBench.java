@@ -93,9 +93,9 @@ final class OcclusionBench {
                 emit(Map.of("bench", "occlusion-round", "round", r, "matmul_gflops", round(matmuls[r]),
                         "engine_windows_per_s", round(engines[r]), "loop_windows_per_s", round(loops[r])));
             }
-            double matmul = median(matmuls);
-            double engineRate = median(engines);
-            double loopRate = median(loops);
+            double matmul = BenchStats.median(matmuls);
+            double engineRate = BenchStats.median(engines);
+            double loopRate = BenchStats.median(loops);
             emit(Map.of("bench", "matmul", "n", MATMUL_N, "device", cuda ? "cuda" : "cpu", "gflops", round(matmul)));
             emit(row("engine", windows, engineRate, gflopPerWindow, batch));
             emit(row("loop", perRound * repeat, loopRate, gflopPerWindow, 1));
@@ -110,10 +110,10 @@ final class OcclusionBench {
             summary.put("engine_windows_per_s", round(engineRate));
             summary.put("loop_windows_per_s", round(loopRate));
             summary.put("rounds", repeat);
-            summary.put("speedup_vs_loop", round(median(speedups)));
+            summary.put("speedup_vs_loop", round(BenchStats.median(speedups)));
             summary.put("engine_gflops", round(engineRate * gflopPerWindow));
             summary.put("matmul_gflops", round(matmul));
-            summary.put("fraction_of_matmul", round(median(fractions)));
+            summary.put("fraction_of_matmul", round(BenchStats.median(fractions)));
             summary.put("gflop_per_window", round(gflopPerWindow));
             summary.put("model_is_alexnet_shaped", alexnetShaped);
             emit(summary);
@@ -178,7 +178,7 @@ final class OcclusionBench {
                 seconds[r] = (System.nanoTime() - t0) / 1e9;
             }
             // The median, like the engine's rate: the same statistic on both sides of the ratio.
-            double median = 1 / median(Arrays.stream(seconds).map(t -> 1 / t).toArray());
+            double median = 1 / BenchStats.median(Arrays.stream(seconds).map(t -> 1 / t).toArray());
             return 2.0 * MATMUL_N * MATMUL_N * MATMUL_N / median / 1e9;
         }
     }
@@ -194,12 +194,6 @@ final class OcclusionBench {
 
     private void emit(Map<String, Object> row) {
         session.out.println(gson.toJson(row));
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     private static double round(double v) {

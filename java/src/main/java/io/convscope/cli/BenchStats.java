@@ -1,0 +1,17 @@
+package io.convscope.cli;
+
+import java.util.Arrays;
+
+/** The statistic every benchmark reports: the median of its timed runs. */
+final class BenchStats {
+    private BenchStats() {
+    }
+
+    /** The middle value; for an even count, the mean of the two middle ones. */
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}
