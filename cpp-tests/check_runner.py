@@ -7,6 +7,15 @@ usage: check_runner.py BENCH MODEL_DIR WORK_DIR CASE, CASE one of
   edge-flush       window 30x20 stride 7x9: the grid ends with one window flush with the far edges
   prob             --score prob: the drop at the patch is sigmoid(1) - sigmoid(0)
   bench            the timed path on a small grid: JSON lines, summary fields, the loop agrees with the engine
+  input-npy        --input-npy of ones (C x H x W and 1 x C x H x W) gives the map of --constant-input 1; a
+                   float64 file is a usage error
+and on chain_probe.pt (a conv/relu/maxpool/conv chain and a linear head, 3 x 67 x 67):
+  incremental      --engine incremental gives the --engine full map to 1e-5 of the larger of its largest value
+                   and the base score (window 13 stride 5: patches through the whole chain; window 52 stride 5:
+                   full tensors from features.3), for any --batch; --engine auto picks it where it pays and keeps
+                   the full engine where not
+  bench-incremental  the timed path with --engine incremental: the summary compares it with the full engine
+  no-chain         --engine incremental on patch_probe.pt (no modules) exits 2 with one line saying why
 Needs only numpy (exit 77, skipped, without it).
 """
 import json
@@ -50,6 +59,16 @@ def run(bench, *args):
     if proc.returncode != 0:
         sys.exit(f"convscope-bench {' '.join(args)} exited {proc.returncode}: {proc.stderr.strip()}")
     return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+
+
+def run_failing(bench, code, *args):
+    """Runs the bench expecting exit `code` with one line on stderr and nothing on stdout; returns that line."""
+    proc = subprocess.run([bench, *args], capture_output=True, text=True)
+    assert proc.returncode == code, (proc.returncode, proc.stderr)
+    assert proc.stdout == "", proc.stdout
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1, proc.stderr
+    return lines[0]
 
 
 def load_npy(path):
@@ -103,35 +122,157 @@ def check_prob(bench, model, work):
     assert np.unravel_index(np.argmax(m), m.shape) == (6, 15)
 
 
-def check_bench(bench, model, work):
-    lines = run(bench, "--model", model, "--window", "100", "--stride", "50", "--batch", "3", "--repeat", "2",
-                "--loop-windows", "5", "--threads", "1", "--target", "0", "--matmul-n", "256")
+RATES = ("engine_windows_per_s", "full_windows_per_s", "loop_windows_per_s", "speedup_vs_full", "counted_speedup",
+         "fraction_of_counted_saving", "speedup_vs_loop", "engine_gflops", "matmul_gflops", "fraction_of_matmul")
+
+
+def bench_lines(bench, *args):
+    lines = run(bench, *args)
     kinds = [line["bench"] for line in lines]
     assert kinds == ["occlusion-map", "occlusion-round", "occlusion-round", "matmul", "occlusion", "occlusion",
-                     "occlusion-summary"], kinds
-    engine, loop, summary = lines[4], lines[5], lines[6]
-    assert (engine["variant"], engine["windows"], engine["batch"]) == ("engine", 16, 3), engine
+                     "occlusion", "occlusion-summary"], kinds
+    for r in lines[1:3]:
+        for key in ("engine_windows_per_s", "full_windows_per_s", "loop_windows_per_s"):
+            assert r[key] > 0, (key, r)
+    return lines
+
+
+def check_bench(bench, model, work):
+    lines = bench_lines(bench, "--model", model, "--window", "100", "--stride", "50", "--batch", "3", "--repeat",
+                        "2", "--loop-windows", "5", "--threads", "1", "--target", "0", "--matmul-n", "256")
+    engine, full, loop, summary = lines[4], lines[5], lines[6], lines[7]
+    assert (engine["variant"], engine["engine"], engine["windows"], engine["batch"]) == ("engine", "full", 16, 3), \
+        engine
+    assert (full["variant"], full["windows"], full["batch"]) == ("full", 16, 3), full
     assert (loop["variant"], loop["windows"]) == ("loop", 5), loop
     # The loop occludes with plain LibTorch calls, the engine with our kernel: same scores.
     assert loop["max_abs_diff_vs_engine"] <= 1e-6, loop
     assert summary["grid"] == "4x4" and summary["threads"] == 1 and summary["rounds"] == 2, summary
-    for key in ("engine_windows_per_s", "loop_windows_per_s", "speedup_vs_loop", "engine_gflops",
-                "matmul_gflops", "fraction_of_matmul"):
+    for key in RATES:
         assert isinstance(summary[key], (int, float)) and summary[key] > 0, (key, summary)
+    # patch_probe has no modules: auto keeps the full engine, and says why.
+    assert summary["engine"] == "full" and summary["device"] == "cpu", summary
+    assert summary["engine_note"] == ("full: the model does not start with a convolution or pool (it has none)"), \
+        summary
+    assert summary["speedup_vs_full"] == 1 and summary["counted_speedup"] == 1, summary
+    assert summary["map_max_abs_difference"] == 0, summary
     assert summary["gflop_per_window"] == 1.43, summary
     assert lines[3]["n"] == 256, lines[3]
+
+
+def write_npy(path, array):
+    np.save(path, array)
+    return path
+
+
+def check_input_npy(bench, model, work):
+    _, _, want_bytes = map_of(bench, model, work, "probe-constant", "--score", "logit", "--batch", "19")
+    ones = np.ones((3, 224, 224), dtype=np.float32)
+    for name, array in (("chw", ones), ("nchw", ones[None])):
+        path = os.path.join(work, f"probe-ones-{name}.npy")
+        write_npy(path, array)
+        lines = run(bench, "--model", model, "--input-npy", path, "--score", "logit", "--batch", "19",
+                    "--map", os.path.join(work, f"probe-npy-{name}.npy"), "--map-only")
+        assert lines[0]["input"] == "3x224x224", lines[0]
+        _, data = load_npy(os.path.join(work, f"probe-npy-{name}.npy"))
+        assert data == want_bytes, f"--input-npy ({name}) gives another map than --constant-input 1"
+    doubles = write_npy(os.path.join(work, "probe-doubles.npy"), ones.astype(np.float64))
+    line = run_failing(bench, 2, "--model", model, "--input-npy", doubles, "--map-only")
+    assert line.startswith(f"convscope-bench: {doubles} holds dtype '<f8', and convscope reads float32"), line
+    line = run_failing(bench, 2, "--model", model, "--input-npy", doubles, "--input", "3x8x8")
+    assert line == ("convscope-bench: --input-npy gives the input and its size; drop --input and "
+                    "--constant-input"), line
+
+
+def bound_scale(full_map, line):
+    """What the engines' maps may differ by, over 1e-5: the larger of the map's largest magnitude and the base score.
+    oneDNN picks its convolution algorithm by shape, so a patch and a full tensor sum the same products in another
+    order, and a map is a small difference of large scores (8 float32 ulps of a base logit of 10.8 here, 7e-6 of
+    the map's largest value); a misplaced patch would be off by a good part of the map itself."""
+    return max(np.abs(full_map).max(), abs(line["base_score"]))
+
+
+def chain_map(bench, model, work, name, *args):
+    path = os.path.join(work, name + ".npy")
+    lines = run(bench, "--model", model, "--input", "3x67x67", "--score", "logit", "--threads", "2",
+                "--map", path, "--map-only", *args)
+    assert len(lines) == 1, lines
+    return lines[0], np.load(path)
+
+
+def check_incremental(bench, model, work):
+    for window, stride, note, counted in (
+            ("13", "5", "patches through features.0..features.4, full tensors after the chain", 7.42),
+            ("52", "5", "patches through features.0..features.2, full tensors from features.3", 1.27)):
+        args = ("--window", window, "--stride", stride)
+        full_line, full = chain_map(bench, model, work, f"chain-full-{window}", "--engine", "full", *args)
+        assert full_line["engine"] == "full" and full_line["engine_note"] == "the full engine was asked for"
+        assert np.abs(full).max() > 0.5, f"the map is nearly zero ({np.abs(full).max()}): the test would prove little"
+        largest = bound_scale(full, full_line)
+        for batch in ((), ("--batch", "7")):  # the automatic batch, and many chunks per head batch
+            line, inc = chain_map(bench, model, work, f"chain-inc-{window}-{len(batch)}", "--engine", "incremental",
+                                  *batch, *args)
+            assert (line["engine"], line["engine_note"]) == ("incremental", note), line
+            assert line["counted_speedup"] == counted, line
+            assert line["target"] == full_line["target"], (line, full_line)
+            diff = np.abs(inc - full).max()
+            assert diff <= 1e-5 * largest, f"window {window} {batch}: incremental differs by {diff}"
+        # auto: incremental where the counted saving reaches 1.3x, the full engine where it does not
+        line, auto = chain_map(bench, model, work, f"chain-auto-{window}", *args)
+        if counted >= 1.3:
+            assert (line["engine"], line["engine_note"]) == ("incremental", note), line
+        else:
+            assert line["engine"] == "full", line
+            assert line["engine_note"] == f"full: patches would save only {counted:.2f}x of the counted work", line
+        assert np.abs(auto - full).max() <= 1e-5 * largest
+
+
+def check_bench_incremental(bench, model, work):
+    lines = bench_lines(bench, "--model", model, "--input", "3x67x67", "--window", "13", "--stride", "5",
+                        "--engine", "incremental", "--repeat", "2", "--loop-windows", "3", "--threads", "1",
+                        "--matmul-n", "128", "--score", "logit")
+    engine, full, summary = lines[4], lines[5], lines[7]
+    assert (engine["variant"], engine["engine"], engine["windows"]) == ("engine", "incremental", 144), engine
+    assert (full["variant"], full["engine"], full["windows"]) == ("full", "full", 144), full
+    assert summary["engine"] == "incremental", summary
+    assert summary["engine_note"] == "patches through features.0..features.4, full tensors after the chain", summary
+    for key in RATES:
+        assert isinstance(summary[key], (int, float)) and summary[key] > 0, (key, summary)
+    assert summary["counted_speedup"] == 7.42, summary
+    assert abs(summary["fraction_of_counted_saving"] - summary["speedup_vs_full"] / 7.42) < 0.01, summary
+    assert summary["map_max_abs_value"] > 0.5, summary
+    largest = max(summary["map_max_abs_value"], abs(lines[0]["base_score"]))
+    assert summary["map_max_abs_difference"] <= 1e-5 * largest, summary
+    # The loop is the full model on each occluded copy: it agrees with the incremental map too.
+    assert lines[6]["max_abs_diff_vs_engine"] <= 1e-5 * largest, lines[6]
+
+
+def check_no_chain(bench, model, work):
+    line = run_failing(bench, 2, "--model", model, "--engine", "incremental", "--window", "112", "--stride", "56")
+    assert line == ("convscope-bench: the incremental engine does not apply to this model: the model does not "
+                    "start with a convolution or pool (it has none); use the full or auto engine"), line
+
+
+CASES = {"batch-invariant": (check_batch_invariant, "patch_probe.pt"),
+         "edge-flush": (check_edge_flush, "patch_probe.pt"),
+         "prob": (check_prob, "patch_probe.pt"),
+         "bench": (check_bench, "patch_probe.pt"),
+         "input-npy": (check_input_npy, "patch_probe.pt"),
+         "no-chain": (check_no_chain, "patch_probe.pt"),
+         "incremental": (check_incremental, "chain_probe.pt"),
+         "bench-incremental": (check_bench_incremental, "chain_probe.pt")}
 
 
 def main():
     bench, model_dir, work, case = sys.argv[1:5]
     os.makedirs(work, exist_ok=True)
-    model = os.path.join(model_dir, "patch_probe.pt")
+    check, name = CASES[case]
+    model = os.path.join(model_dir, name)
     if not os.path.exists(model):
         # The fixture's setup was skipped (no torch in that Python); a failed setup never gets here.
         print("skipped: no", model, "(runner_make_models was skipped)")
         sys.exit(77)
-    {"batch-invariant": check_batch_invariant, "edge-flush": check_edge_flush, "prob": check_prob,
-     "bench": check_bench}[case](bench, model, work)
+    check(bench, model, work)
     print("ok:", case)
 
 

@@ -24,11 +24,37 @@ class PatchProbe(torch.nn.Module):
         return torch.stack([hit, torch.zeros_like(hit)], dim=1)
 
 
+class ChainProbe(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        nn = torch.nn
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 8, 5, stride=2, padding=2), nn.ReLU(inplace=True),  # 34 x 34
+            nn.MaxPool2d(3, stride=2, padding=1),                             # 17 x 17
+            nn.Conv2d(8, 16, 3, padding=1), nn.ReLU())                        # 17 x 17
+        self.classifier = nn.Linear(16 * 17 * 17, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(torch.flatten(self.features(x), 1))
+
+
+def make_chain_probe() -> torch.nn.Module:
+    torch.manual_seed(20261126)
+    model = ChainProbe()
+    for m in model.modules():
+        if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
+            torch.nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+            torch.nn.init.normal_(m.bias, std=0.1)
+    return model.eval()
+
+
 def main() -> None:
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
-    torch.jit.script(PatchProbe().eval()).save(os.path.join(out, "patch_probe.pt"))
-    print("wrote", os.path.join(out, "patch_probe.pt"), "with torch", torch.__version__)
+    for name, model in (("patch_probe", PatchProbe().eval()), ("chain_probe", make_chain_probe())):
+        path = os.path.join(out, name + ".pt")
+        torch.jit.script(model).save(path)
+        print("wrote", path, "with torch", torch.__version__)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,12 @@ Everything is seeded, so reruns give the same weights. Files:
                                         torchvision's own forward gives at those layers for it (forward hooks)
     state_dict.pt                       torch.save of tiny's state_dict (a torch file that is NOT TorchScript)
     patch_probe.pt + patch_probe.json   weightless probe: class 0 = mean of an off-diagonal 50x50 patch of a 224x224 input
+    chain_mix.pt + chain_mix.json       3-channel 67x67 net whose leading chain has every kind of link the incremental
+                                        engine handles: batch norm, ceil_mode max-pool, 'same' padding with an even
+                                        kernel, dilation, groups, a padded avg-pool, LeakyReLU; He-initialised
+    doubled.pt                          AlexNet-like layout whose forward doubles the features: its modules run one
+                                        after another do not give its output
+    upsample_first.pt                   starts with an Upsample, so it has no leading chain of convolutions and pools
     garbage.pt                          1000 random bytes
 """
 
@@ -69,6 +75,42 @@ class Block(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.pool(self.relu(self.conv_a(x))) + self.downsample(x)
+
+
+class Doubled(nn.Module):
+    """Runs more than its modules: the features are doubled in forward, which no module shows."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 4, 5, stride=2, padding=2), nn.ReLU(), nn.MaxPool2d(2))
+        self.avgpool = nn.AdaptiveAvgPool2d(2)
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(16, 3))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.avgpool(self.features(x) * 2.0))
+
+
+def make_chain_mix():
+    """Every link kind of the incremental engine's chain, for exactness tests on a 67x67 input."""
+    features = nn.Sequential(
+        nn.Conv2d(3, 8, 5, padding=2), nn.BatchNorm2d(8), nn.ReLU(inplace=True),
+        nn.MaxPool2d(3, stride=2, ceil_mode=True),
+        nn.Conv2d(8, 8, 3, padding=2, dilation=2, groups=2), nn.LeakyReLU(0.1),
+        nn.Conv2d(8, 12, 4, padding="same"), nn.ReLU(),
+        nn.AvgPool2d(3, stride=2, padding=1),
+        nn.Conv2d(12, 16, 3, stride=2), nn.Dropout(0.5))
+    model = Net(features, nn.AdaptiveAvgPool2d(3), nn.Sequential(nn.Flatten(), nn.Linear(144, 5)))
+    for m in model.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+            nn.init.normal_(m.bias, std=0.1)
+        elif isinstance(m, nn.BatchNorm2d):
+            # Non-trivial statistics, so eval-mode batch norm is not the identity.
+            m.running_mean.normal_(0, 0.2)
+            m.running_var.uniform_(0.5, 2.0)
+            nn.init.normal_(m.weight, 1.0, 0.2)
+            nn.init.normal_(m.bias, 0.0, 0.2)
+    return model
 
 
 def make_dilated():
@@ -208,6 +250,18 @@ def main():
     upsampled = nn.Sequential(nn.Conv2d(3, 2, 3, padding=1), nn.Upsample(scale_factor=2.0), nn.Conv2d(2, 2, 3))
     script("upsampled", Net(upsampled, nn.AdaptiveAvgPool2d(1), nn.Sequential(nn.Flatten(), nn.Linear(2, 2))),
            f" seed {SEED + 14}")
+
+    torch.manual_seed(SEED + 15)
+    script("chain_mix", make_chain_mix(), f" seed {SEED + 15}")
+    write_card("chain_mix", card("chain_mix", 3, 67, ["a", "b", "c", "d", "e"]))
+
+    torch.manual_seed(SEED + 16)
+    script("doubled", Doubled(), f" seed {SEED + 16}")
+
+    torch.manual_seed(SEED + 17)
+    script("upsample_first", Net(nn.Sequential(nn.Upsample(scale_factor=2.0), nn.Conv2d(3, 4, 3)),
+                                 nn.AdaptiveAvgPool2d(1), nn.Sequential(nn.Flatten(), nn.Linear(4, 2))),
+           f" seed {SEED + 17}")
 
     path = os.path.join(out, "state_dict.pt")
     torch.save(tiny.state_dict(), path)

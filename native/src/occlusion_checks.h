@@ -9,6 +9,13 @@
 
 #include "convscope/occlusion.h"
 
+// Marks helpers that CUDA kernels call too; plain inline functions for the host compiler.
+#ifdef __CUDACC__
+#define CS_HOST_DEVICE __host__ __device__
+#else
+#define CS_HOST_DEVICE
+#endif
+
 namespace convscope::detail {
 
 // True when the shape is positive and N * C * H * W floats can be addressed in both int64_t and size_t
@@ -32,16 +39,26 @@ inline bool batch_pointers_are_valid(const void* image, const void* windows, int
     return window_count == 0 || (image && windows && fill && out);
 }
 
+// Shapes of the incremental kernels (convscope/incremental.h), which move count planes of channels x
+// (a_height x a_width) to or from count planes of channels x (b_height x b_width): both batches must be
+// addressable as above.
+inline bool plane_batches_are_valid(int64_t count, int64_t channels, int64_t a_height, int64_t a_width,
+                                    int64_t b_height, int64_t b_width) {
+    return batch_shape_is_valid(channels, a_height, a_width, count) &&
+           batch_shape_is_valid(channels, b_height, b_width, count);
+}
+
 // The part of a window inside an extent of `size` pixels along one axis: [begin, end), possibly empty.
-// Computed in 64 bits, so start + length cannot overflow.
+// Computed in 64 bits, so start + length cannot overflow. Host and device code share it, so the CPU and
+// CUDA kernels clip alike.
 struct Span {
     int64_t begin;
     int64_t end;
 };
 
-inline Span clip_span(int32_t start, int32_t length, int64_t size) {
+CS_HOST_DEVICE inline Span clip_span(int64_t start, int64_t length, int64_t size) {
     int64_t begin = start;
-    int64_t end = static_cast<int64_t>(start) + static_cast<int64_t>(length);
+    int64_t end = start + length;
     begin = begin < 0 ? 0 : (begin > size ? size : begin);
     end = end < begin ? begin : (end > size ? size : end);
     return {begin, end};

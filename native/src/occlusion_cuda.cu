@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "convscope/occlusion.h"
+#include "cuda_status.h"
 #include "occlusion_checks.h"
 
 namespace {
@@ -42,12 +43,6 @@ __global__ void occlude_batch_kernel(const float* __restrict__ image, Index plan
     }
 }
 
-bool means_no_usable_device(cudaError_t err) {
-    return err == cudaErrorNoDevice || err == cudaErrorInsufficientDriver || err == cudaErrorStubLibrary ||
-           err == cudaErrorDevicesUnavailable || err == cudaErrorNoKernelImageForDevice ||
-           err == cudaErrorInitializationError;
-}
-
 }  // namespace
 
 extern "C" int cs_occlude_batch_cuda(const float* image_device, int64_t channels, int64_t height, int64_t width,
@@ -77,10 +72,7 @@ extern "C" int cs_occlude_batch_cuda(const float* image_device, int64_t channels
         occlude_batch_kernel<int64_t><<<grid, block, 0, cuda_stream>>>(
             image_device, plane_size, width, channels, planes, windows_device, fill_device, out_device);
     }
-    // Also clears the error, so it is not reported later against someone else's launch (e.g. LibTorch's).
-    const cudaError_t err = cudaGetLastError();
-    if (err == cudaSuccess) return CS_OK;
-    return means_no_usable_device(err) ? CS_CUDA_UNAVAILABLE : CS_CUDA_ERROR;
+    return convscope::detail::status_after_launch();
 }
 
 extern "C" int cs_cuda_compiled(void) { return 1; }

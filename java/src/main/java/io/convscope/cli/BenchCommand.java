@@ -51,7 +51,12 @@ final class BenchCommand implements Command {
                 .addOption(OptionKit.value("stride", "N|HxW", "occlusion: stride (default 10)"))
                 .addOption(OptionKit.value("batch", "N", "occlusion: windows per forward pass (default: automatic)"))
                 .addOption(OptionKit.value("loop-windows", "N", "occlusion: windows timed in the one-by-one baseline "
-                        + "loop, spread over the rounds (default 40)"));
+                        + "loop, spread over the rounds (default 40)"))
+                .addOption(OptionKit.value("engine", "E", "occlusion: the engine timed against the full engine: "
+                        + "incremental (default), auto or full"))
+                .addOption(OptionKit.value("windows", "N", "occlusion: time only N consecutive windows from the middle "
+                        + "of the grid (default: all; for slow models)"))
+                .addOption(OptionKit.value("method", "M", "occlusion: grid (default) or captum"));
     }
 
     @Override

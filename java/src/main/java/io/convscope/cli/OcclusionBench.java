@@ -18,7 +18,11 @@ import com.google.gson.Gson;
 import io.convscope.UsageException;
 import io.convscope.image.InputImage;
 import io.convscope.model.TorchModel;
+import io.convscope.occlusion.Engine;
+import io.convscope.occlusion.EngineUse;
 import io.convscope.occlusion.Fill;
+import io.convscope.occlusion.Method;
+import io.convscope.occlusion.Score;
 import io.convscope.occlusion.OcclusionEngine;
 import io.convscope.occlusion.OcclusionMap;
 import io.convscope.occlusion.OcclusionSpec;
@@ -54,6 +58,7 @@ final class OcclusionBench {
         if (repeat < 1 || loopWindows < 1) {
             throw new UsageException("--repeat and --loop-windows must be 1 or more");
         }
+        Engine engineUnderTest = Engine.parse(line.getOptionValue("engine", "incremental"));
         try (TorchModel model = session.loadModel()) {
             int c = model.card().channels();
             int size = model.card().crop();
@@ -61,9 +66,18 @@ final class OcclusionBench {
             OcclusionSpec spec = OcclusionSpec.defaults()
                     .withWindow(Size2.parse("window", line.getOptionValue("window", "50")),
                             Size2.parse("stride", line.getOptionValue("stride", "10")))
+                    .withMethod(Method.parse(line.getOptionValue("method", "grid")))
+                    // Logits: a random-weight model's softmax is nearly uniform, which hides differences.
+                    .withScore(Score.LOGIT)
                     .withBatch(OptionKit.intValue(line, "batch", 0));
             double gflopPerWindow = ALEXNET_GFLOP * (size * (double) size) / (224.0 * 224.0);
             boolean alexnetShaped = model.layers().convolutions().size() == 5 && size == 224;
+            int windows = WindowGrid.of(spec.method(), size, size, spec.window(), spec.stride()).count();
+            int timed = Math.min(windows, OptionKit.intValue(line, "windows", windows));
+            if (timed < 1) {
+                throw new UsageException("--windows must be 1 or more, got " + timed);
+            }
+            int first = (windows - timed) / 2;
 
             boolean cuda = session.useCuda();
             if (cuda) {
@@ -71,47 +85,77 @@ final class OcclusionBench {
             }
             Device device = new Device(cuda ? torch.DeviceType.CUDA : torch.DeviceType.CPU);
             OcclusionEngine engine = new OcclusionEngine(model, cuda, session.threads());
-            engine.run(input, spec, Progress.NONE);
-            int windows = WindowGrid.of(spec.method(), size, size, spec.window(), spec.stride()).count();
+            OcclusionSpec fullSpec = spec.withEngine(Engine.FULL);
+            OcclusionSpec testSpec = spec.withEngine(engineUnderTest);
+            boolean compare = engineUnderTest != Engine.FULL;
+            // Warm-up: the first run compiles the inference-optimized module and fills caches.
+            OcclusionMap fullMap = engine.runWindows(input, fullSpec, first, first + timed);
+            OcclusionMap testMap = compare ? engine.runWindows(input, testSpec, first, first + timed) : fullMap;
             int perRound = Math.max(1, Math.min(loopWindows, windows) / repeat);
-            // Rounds interleave the three measurements, so load from other processes hits all of them alike;
-            // the ratios are taken per round and their median reported.
+            // Rounds interleave the measurements, so load from other processes hits all of them alike; the
+            // ratios are taken per round and their median reported.
             double[] matmuls = new double[repeat];
-            double[] engines = new double[repeat];
+            double[] tests = new double[repeat];
+            double[] fulls = new double[repeat];
             double[] loops = new double[repeat];
             double[] fractions = new double[repeat];
             double[] speedups = new double[repeat];
-            int batch = 0;
+            double[] versusFull = new double[repeat];
             for (int r = 0; r < repeat; r++) {
                 matmuls[r] = matmulGflops(device);
-                OcclusionMap map = engine.run(input, spec, Progress.NONE);
-                engines[r] = map.windowsPerSecond();
-                batch = map.batch();
+                fullMap = engine.runWindows(input, fullSpec, first, first + timed);
+                fulls[r] = fullMap.scoringWindowsPerSecond();
+                if (compare) {
+                    testMap = engine.runWindows(input, testSpec, first, first + timed);
+                    tests[r] = testMap.scoringWindowsPerSecond();
+                } else {
+                    testMap = fullMap;
+                    tests[r] = fulls[r];
+                }
                 loops[r] = loopWindowsPerSecond(model, input, spec, r * perRound, perRound, device);
-                fractions[r] = engines[r] * gflopPerWindow / matmuls[r];
-                speedups[r] = engines[r] / loops[r];
+                fractions[r] = tests[r] * gflopPerWindow / matmuls[r];
+                speedups[r] = tests[r] / loops[r];
+                versusFull[r] = tests[r] / fulls[r];
                 emit(Map.of("bench", "occlusion-round", "round", r, "matmul_gflops", round(matmuls[r]),
-                        "engine_windows_per_s", round(engines[r]), "loop_windows_per_s", round(loops[r])));
+                        "engine_windows_per_s", round(tests[r]), "full_windows_per_s", round(fulls[r]),
+                        "loop_windows_per_s", round(loops[r])));
             }
             double matmul = BenchStats.median(matmuls);
-            double engineRate = BenchStats.median(engines);
+            double testRate = BenchStats.median(tests);
             double loopRate = BenchStats.median(loops);
             emit(Map.of("bench", "matmul", "n", MATMUL_N, "device", cuda ? "cuda" : "cpu", "gflops", round(matmul)));
-            emit(row("engine", windows, engineRate, gflopPerWindow, batch));
+            emit(row(testMap.engine().engine().cliName(), timed, testRate, gflopPerWindow, testMap.batch()));
+            emit(row("full", timed, BenchStats.median(fulls), gflopPerWindow, fullMap.batch()));
             emit(row("loop", perRound * repeat, loopRate, gflopPerWindow, 1));
 
+            EngineUse use = testMap.engine();
+            double speedupVsFull = BenchStats.median(versusFull);
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("bench", "occlusion-summary");
             summary.put("model", model.file().getFileName().toString());
             summary.put("input", c + "x" + size + "x" + size);
+            summary.put("window", spec.window().toString());
+            summary.put("stride", spec.stride().toString());
+            summary.put("method", spec.method().cliName());
             summary.put("windows", windows);
+            summary.put("timed_windows", timed);
             summary.put("device", cuda ? "cuda" : "cpu");
             summary.put("threads", session.threads());
-            summary.put("engine_windows_per_s", round(engineRate));
+            summary.put("engine", use.engine().cliName());
+            summary.put("engine_note", use.note());
+            summary.put("engine_windows_per_s", round(testRate));
+            summary.put("full_windows_per_s", round(BenchStats.median(fulls)));
             summary.put("loop_windows_per_s", round(loopRate));
             summary.put("rounds", repeat);
+            summary.put("speedup_vs_full", round(speedupVsFull));
+            summary.put("counted_speedup", round(use.countedSpeedup()));
+            summary.put("fraction_of_counted_saving", round(speedupVsFull / use.countedSpeedup()));
+            summary.put("map_max_abs_difference", maxDifference(testMap, fullMap));
+            summary.put("map_max_abs_value", maxAbs(fullMap));
             summary.put("speedup_vs_loop", round(BenchStats.median(speedups)));
-            summary.put("engine_gflops", round(engineRate * gflopPerWindow));
+            summary.put("engine_setup_ms", round(testMap.elapsedMs() - testMap.scoringMs()));
+            summary.put("full_setup_ms", round(fullMap.elapsedMs() - fullMap.scoringMs()));
+            summary.put("engine_gflops", round(testRate * gflopPerWindow));
             summary.put("matmul_gflops", round(matmul));
             summary.put("fraction_of_matmul", round(BenchStats.median(fractions)));
             summary.put("gflop_per_window", round(gflopPerWindow));
@@ -119,6 +163,29 @@ final class OcclusionBench {
             emit(summary);
         }
         return 0;
+    }
+
+    /** Largest |a - b| over the windows both maps scored. */
+    private static double maxDifference(OcclusionMap a, OcclusionMap b) {
+        double most = 0;
+        for (int k = 0; k < a.windowScores().length; k++) {
+            double d = Math.abs(a.windowScores()[k] - b.windowScores()[k]);
+            if (!Double.isNaN(d)) {
+                most = Math.max(most, d);
+            }
+        }
+        return most;
+    }
+
+    /** Largest |drop| over the scored windows. */
+    private static double maxAbs(OcclusionMap map) {
+        double most = 0;
+        for (float s : map.windowScores()) {
+            if (!Float.isNaN(s)) {
+                most = Math.max(most, Math.abs(map.baseScore() - s));
+            }
+        }
+        return most;
     }
 
     private Map<String, Object> row(String what, int windows, double rate, double gflopPerWindow, int batch) {

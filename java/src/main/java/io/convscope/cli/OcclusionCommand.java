@@ -17,6 +17,7 @@ import io.convscope.image.InputImage;
 import io.convscope.image.Npy;
 import io.convscope.image.TensorInput;
 import io.convscope.model.TorchModel;
+import io.convscope.occlusion.Engine;
 import io.convscope.occlusion.Fill;
 import io.convscope.occlusion.Method;
 import io.convscope.occlusion.OcclusionEngine;
@@ -54,6 +55,8 @@ final class OcclusionCommand implements Command {
                         + "as Captum's Occlusion)"))
                 .addOption(OptionKit.flag("raw", "grid: store the occluded score instead of the drop"))
                 .addOption(OptionKit.value("batch", "N", "windows per forward pass (default: from a memory budget)"))
+                .addOption(OptionKit.value("engine", "E", "auto (default: incremental where the model allows it and "
+                        + "it pays), incremental (exact, reuses the unoccluded activations) or full"))
                 .addOption(OptionKit.required("out", "F.png", "the overlay picture to write"))
                 .addOption(OptionKit.value("npy", "F.npy", "also write the raw map as float32 .npy"))
                 .addOption(OptionKit.value("json", "F.json", "also write a JSON summary"));
@@ -87,8 +90,9 @@ final class OcclusionCommand implements Command {
                 writeJson(json, model, map);
             }
             if (!session.quiet) {
-                session.out.printf(Locale.ROOT, "wrote %s (%s, %d windows in %.0f ms, %.1f windows/s)%n", out,
-                        describe(map), map.grid().count(), map.elapsedMs(), map.windowsPerSecond());
+                session.out.printf(Locale.ROOT, "wrote %s (%s, %d windows in %.0f ms, %.1f windows/s, %s engine)%n",
+                        out, describe(map), map.grid().count(), map.elapsedMs(), map.windowsPerSecond(),
+                        map.engine().engine().cliName());
             }
         }
         return 0;
@@ -110,7 +114,8 @@ final class OcclusionCommand implements Command {
                 .withScore(Score.parse(line.getOptionValue("score", "prob")))
                 .withMethod(Method.parse(line.getOptionValue("method", "grid")))
                 .withRaw(line.hasOption("raw"))
-                .withBatch(OptionKit.intValue(line, "batch", 0));
+                .withBatch(OptionKit.intValue(line, "batch", 0))
+                .withEngine(Engine.parse(line.getOptionValue("engine", "auto")));
         if (spec.batch() < 0) {
             throw new UsageException("--batch must be 1 or more (or absent for automatic), got " + spec.batch());
         }
@@ -151,7 +156,15 @@ final class OcclusionCommand implements Command {
         root.put("max", extreme(map, map.argmax()));
         root.put("windows", map.grid().count());
         root.put("batch", map.batch());
+        Map<String, Object> engine = new LinkedHashMap<>();
+        engine.put("name", map.engine().engine().cliName());
+        engine.put("note", map.engine().note());
+        engine.put("fullMacsPerWindow", map.engine().fullMacs());
+        engine.put("engineMacsPerWindow", map.engine().engineMacs());
+        engine.put("countedSpeedup", Math.round(map.engine().countedSpeedup() * 1000) / 1000.0);
+        root.put("engine", engine);
         root.put("elapsedMs", Math.round(map.elapsedMs() * 10) / 10.0);
+        root.put("scoringMs", Math.round(map.scoringMs() * 10) / 10.0);
         root.put("windowsPerSecond", Math.round(map.windowsPerSecond() * 10) / 10.0);
         try {
             io.convscope.AtomicFiles.writeString(file,

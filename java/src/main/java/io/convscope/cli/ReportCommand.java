@@ -13,6 +13,7 @@ import org.apache.commons.cli.Options;
 
 import io.convscope.ConvscopeException;
 import io.convscope.model.TorchModel;
+import io.convscope.occlusion.Engine;
 import io.convscope.occlusion.OcclusionSpec;
 import io.convscope.occlusion.Size2;
 import io.convscope.report.HtmlPage;
@@ -48,6 +49,7 @@ final class ReportCommand implements Command {
                         + "side)"))
                 .addOption(OptionKit.value("stride", "N|HxW", "occlusion stride (default: a sixteenth of the input "
                         + "side)"))
+                .addOption(OptionKit.value("engine", "E", "occlusion engine: auto (default), incremental or full"))
                 .addOption(OptionKit.value("topk", "K", "classes listed per image (default 5)"))
                 .addOption(OptionKit.required("out", "DIR", "the folder to write index.html and its pictures into "
                         + "(created if missing)"));
@@ -64,7 +66,8 @@ final class ReportCommand implements Command {
         try (TorchModel model = session.loadModel()) {
             OcclusionSpec scaled = OcclusionSpec.scaledTo(model.card().crop());
             OcclusionSpec occlusion = scaled.withWindow(window != null ? window : scaled.window(),
-                    stride != null ? stride : scaled.stride());
+                    stride != null ? stride : scaled.stride())
+                    .withEngine(Engine.parse(line.getOptionValue("engine", "auto")));
             return write(session, name(), model, spec.withOcclusion(occlusion), folder);
         }
     }

@@ -120,7 +120,16 @@ public final class TorchModel implements AutoCloseable {
             }
         }
         try (NoGradGuard noGrad = new NoGradGuard()) {
-            return firstTensor(frozen.forward(new IValueVector(new IValue(input))));
+            try {
+                return firstTensor(frozen.forward(new IValueVector(new IValue(input))));
+            } catch (RuntimeException optimizedFailed) {
+                if (frozen == module) {
+                    throw optimizedFailed;
+                }
+                // oneDNN's versions of some layers take fewer shapes than the originals (an adaptive pool to 6x6
+                // from a 1x1 map, say): the plain module still runs, or fails with the model's own message.
+                return firstTensor(module.forward(new IValueVector(new IValue(input))));
+            }
         }
     }
 

@@ -1,22 +1,21 @@
 package io.convscope.occlusion;
 
 import java.util.List;
+import java.util.Locale;
 
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 import io.convscope.ConvscopeException;
 import io.convscope.UsageException;
 import io.convscope.image.InputImage;
+import io.convscope.model.ModelCost;
 import io.convscope.model.TorchModel;
-import io.convscope.nativebridge.OcclusionKernels;
+import io.convscope.nativebridge.IncrementalKernels;
 
 /**
  * Evaluates every window of a {@link WindowGrid} as fused batches. The image tensor is made once, on the
@@ -26,13 +25,12 @@ import io.convscope.nativebridge.OcclusionKernels;
  */
 public final class OcclusionEngine {
     /** Budget for one chunk's input and activations when choosing the batch size automatically. */
-    private static final long AUTO_BATCH_BYTES = 2L << 30;
+    static final long AUTO_BATCH_BYTES = 2L << 30;
     /** Rough ratio of a CNN's peak activation memory to its input size, per example. */
-    private static final int ACTIVATION_FACTOR = 16;
+    static final int ACTIVATION_FACTOR = 16;
     /** oneDNN's convolutions kept gaining up to batches of about 128 on AlexNet here (bench occlusion). */
     private static final int AUTO_BATCH_MAX_CPU = 128;
     private static final int AUTO_BATCH_MAX_CUDA = 512;
-
     private final TorchModel model;
     private final boolean cuda;
     private final int threads;
@@ -48,6 +46,19 @@ public final class OcclusionEngine {
     }
 
     public OcclusionMap run(InputImage input, OcclusionSpec spec, Progress progress) {
+        return run(input, spec, progress, 0, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #run}, but scores only windows {@code first} (inclusive) to {@code last} (exclusive, clipped to
+     * the grid); the other windows' scores are NaN. For benchmarks that time a fixed subset of a large grid: the
+     * engine is planned for the whole grid, exactly as a full run is.
+     */
+    public OcclusionMap runWindows(InputImage input, OcclusionSpec spec, int first, int last) {
+        return run(input, spec, Progress.NONE, first, last);
+    }
+
+    private OcclusionMap run(InputImage input, OcclusionSpec spec, Progress progress, int first, int last) {
         long start = System.nanoTime();
         int c = input.channels();
         int h = input.height();
@@ -58,10 +69,15 @@ public final class OcclusionEngine {
         }
         WindowGrid grid = WindowGrid.of(spec.method(), h, w, spec.window(), spec.stride());
         float[] fill = spec.fill().tensorValues(model.card(), c);
-        int batch = spec.batch() > 0 ? spec.batch() : evenChunks(grid.count(), autoBatch(c, h, w));
+        int batch = Math.min(grid.count(), spec.batch() > 0 ? spec.batch() : evenChunks(grid.count(), autoBatch(c, h, w)));
         float[] scores = new float[grid.count()];
+        java.util.Arrays.fill(scores, Float.NaN);
+        int begin = Math.max(0, Math.min(first, grid.count()));
+        int end = Math.max(begin, Math.min(last, grid.count()));
+        double scoringMs;
         float baseScore;
         int target;
+        EngineUse engineUse;
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Device device = new Device(cuda ? torch.DeviceType.CUDA : torch.DeviceType.CPU);
             Tensor image = deviceTensor(new FloatPointer(input.tensor()), new long[] {1, c, h, w}, device);
@@ -79,27 +95,85 @@ public final class OcclusionEngine {
             }
             baseScore = score(logits, spec.score(), target).cpu().item_float();
 
-            Tensor fillTensor = deviceTensor(new FloatPointer(fill), new long[] {c}, device);
-            Tensor chunk = torch.empty(new long[] {Math.min(batch, grid.count()), c, h, w},
-                    new TensorOptions(device), new MemoryFormatOptional());
-            for (int from = 0; from < grid.count(); from += batch) {
-                int to = Math.min(grid.count(), from + batch);
+            EngineChoice choice = chooseEngine(spec.engine(), image, logits, grid, fill, device, batch);
+            engineUse = choice.use;
+            ChunkScorer scorer = choice.scorer;
+            long scoringStart = System.nanoTime();
+            int step = scorer.windowsPerCall();
+            for (int from = begin; from < end; from += step) {
+                int to = Math.min(end, from + step);
                 try (PointerScope chunkScope = new PointerScope()) {
-                    Tensor occluded = chunk.narrow(0, 0, to - from);
-                    fillChunk(image, grid, from, to, fillTensor, occluded, device, c, h, w);
-                    Tensor s = score(model.forwardOptimized(occluded), spec.score(), target).contiguous().cpu();
+                    Tensor s = score(scorer.outputs(from, to), spec.score(), target).contiguous().cpu();
                     s.data_ptr_float().get(scores, from, to - from);
                 }
-                progress.windowsDone(to, grid.count());
+                progress.windowsDone(to - begin, end - begin);
             }
+            scoringMs = (System.nanoTime() - scoringStart) / 1e6;
         }
         float[] values = mapValues(grid, spec, baseScore, scores);
         int rows = grid.method() == Method.CAPTUM ? h : grid.rows();
         int cols = grid.method() == Method.CAPTUM ? w : grid.cols();
         List<String> labels = model.card().labels();
         String label = target < labels.size() ? labels.get(target) : null;
-        return new OcclusionMap(values, rows, cols, grid, spec, target, label, baseScore, scores,
-                Math.min(batch, grid.count()), (System.nanoTime() - start) / 1e6);
+        return new OcclusionMap(values, rows, cols, grid, spec, target, label, baseScore, scores, batch,
+                (System.nanoTime() - start) / 1e6, scoringMs, end - begin, engineUse);
+    }
+
+    /** The engine that will run, and its scorer. */
+    private record EngineChoice(EngineUse use, ChunkScorer scorer) {
+    }
+
+    /**
+     * FULL runs the full engine; INCREMENTAL the incremental one or a usage error saying why it cannot; AUTO the
+     * incremental one where it applies and its counted saving reaches {@code cs_incremental_min_speedup}, since
+     * gathering and pasting cost time the count does not see. A model proved to run as chain plus rest is run
+     * that way by both engines (so their maps agree to the last bits); any other model whole.
+     */
+    private EngineChoice chooseEngine(Engine engine, Tensor image, Tensor logits, WindowGrid grid, float[] fill,
+                                      Device device, int batch) {
+        long fullMacs = ModelCost.macsPerImage(model, image.sizes().vec().get(), device);
+        OccludedChunks chunks = new OccludedChunks(image, grid, fill, device, cuda, threads, batch);
+        ChainDecomposition chain;
+        try {
+            chain = ChainDecomposition.prove(model, image, logits);
+        } catch (ChainDecomposition.NotApplicable e) {
+            refuseIfAsked(engine, e);
+            return full(engine, fullMacs, e.getMessage(), new ModelScorer(model, chunks));
+        }
+        ChunkScorer fullScorer = new ChainFullScorer(chain, chunks, grid.count());
+        if (engine == Engine.FULL) {
+            return full(engine, fullMacs, null, fullScorer);
+        }
+        IncrementalScorer incremental;
+        try {
+            incremental = IncrementalScorer.plan(chain, grid, fill, device, cuda, threads, batch,
+                    IncrementalKernels.fullFraction());
+        } catch (ChainDecomposition.NotApplicable e) {
+            refuseIfAsked(engine, e);
+            return full(engine, fullMacs, e.getMessage(), fullScorer);
+        }
+        long engineMacs = fullMacs < 0 ? -1
+                : fullMacs - incremental.chainFullMacs() + incremental.chainPlannedMacs();
+        double counted = fullMacs > 0 && engineMacs > 0 ? (double) fullMacs / engineMacs
+                : (double) incremental.chainFullMacs() / Math.max(1, incremental.chainPlannedMacs());
+        if (engine == Engine.AUTO && counted < IncrementalKernels.minSpeedup()) {
+            return full(engine, fullMacs, String.format(Locale.ROOT, "patches would save only %.2fx of the counted "
+                    + "work", counted), fullScorer);
+        }
+        return new EngineChoice(new EngineUse(Engine.INCREMENTAL, fullMacs, engineMacs, incremental.description()),
+                incremental);
+    }
+
+    private static void refuseIfAsked(Engine engine, ChainDecomposition.NotApplicable why) {
+        if (engine == Engine.INCREMENTAL) {
+            throw new UsageException("the incremental engine does not apply to this model: " + why.getMessage()
+                    + "; use the full or auto engine");
+        }
+    }
+
+    private static EngineChoice full(Engine asked, long macs, String whyNotIncremental, ChunkScorer scorer) {
+        String note = asked == Engine.FULL ? "the full engine was asked for" : "full: " + whyNotIncremental;
+        return new EngineChoice(new EngineUse(Engine.FULL, macs, macs, note), scorer);
     }
 
     /** grid: one drop per window (or the raw score); captum: per pixel, the mean drop of covering windows. */
@@ -116,26 +190,7 @@ public final class OcclusionEngine {
         return (score == Score.PROB ? rows.softmax(1) : rows).select(1, target);
     }
 
-    private void fillChunk(Tensor image, WindowGrid grid, int from, int to, Tensor fill, Tensor out, Device device,
-                           int c, int h, int w) {
-        int[] windows = grid.packed(from, to);
-        int status;
-        if (cuda) {
-            Tensor deviceWindows = torch.from_blob(new IntPointer(windows), new long[] {windows.length},
-                    new TensorOptions(torch.ScalarType.Int)).to(device, torch.ScalarType.Int);
-            status = OcclusionKernels.occludeBatchCuda(image.data_ptr_float(), c, h, w,
-                    new IntPointer(deviceWindows.data_ptr_int()), to - from, fill.data_ptr_float(),
-                    out.data_ptr_float(), null);
-        } else {
-            status = OcclusionKernels.occludeBatchCpu(image.data_ptr_float(), c, h, w, new IntPointer(windows),
-                    to - from, fill.data_ptr_float(), out.data_ptr_float(), threads);
-        }
-        if (status != OcclusionKernels.CS_OK) {
-            throw new ConvscopeException("the occlusion kernel failed: " + OcclusionKernels.statusMessage(status));
-        }
-    }
-
-    private static Tensor deviceTensor(FloatPointer values, long[] shape, Device device) {
+    static Tensor deviceTensor(FloatPointer values, long[] shape, Device device) {
         // from_blob borrows Java-owned memory; clone so the tensor owns its data, then move it once.
         Tensor host = torch.from_blob(values, shape).clone();
         return device.is_cpu() ? host : host.to(device, torch.ScalarType.Float);

@@ -11,17 +11,27 @@ package io.convscope.occlusion;
  * @param baseScore  the score of the unoccluded input
  * @param windowScores the score of each occluded input, window order
  * @param batch      windows per forward pass actually used
- * @param elapsedMs  wall time of the whole run, base pass included
+ * @param elapsedMs  wall time of the whole run, base pass and engine set-up included
+ * @param scoringMs  wall time of scoring the windows alone, chunk after chunk
+ * @param scored     windows scored: all of the grid's, except in a benchmark's partial run
+ * @param engine     which engine computed the map, its counted work, and why
  */
 public record OcclusionMap(float[] values, int rows, int cols, WindowGrid grid, OcclusionSpec spec, int target,
-                           String label, float baseScore, float[] windowScores, int batch, double elapsedMs) {
+                           String label, float baseScore, float[] windowScores, int batch, double elapsedMs,
+                           double scoringMs, int scored, EngineUse engine) {
 
     public float at(int row, int col) {
         return values[row * cols + col];
     }
 
+    /** Windows per second of the whole run, set-up included. */
     public double windowsPerSecond() {
-        return grid.count() / (elapsedMs / 1000.0);
+        return scored / (elapsedMs / 1000.0);
+    }
+
+    /** Windows per second of scoring alone: what a benchmark compares between engines. */
+    public double scoringWindowsPerSecond() {
+        return scored / (scoringMs / 1000.0);
     }
 
     /** Index of the largest value (row * cols + col); ties go to the first. */

@@ -11,13 +11,14 @@ package io.convscope.occlusion;
  * @param target class index, or null for the top-1 class of the unoccluded input
  * @param raw    grid only: store {@code s(x_occluded)} instead of {@code s(x) - s(x_occluded)}
  * @param batch  windows per forward pass, or 0 to choose from a memory budget; the map does not depend on it
+ * @param engine how the occluded copies are evaluated; the map does not depend on it (to float tolerance)
  */
 public record OcclusionSpec(Size2 window, Size2 stride, Fill fill, Score score, Method method, Integer target,
-                            boolean raw, int batch) {
+                            boolean raw, int batch, Engine engine) {
 
     public static OcclusionSpec defaults() {
         return new OcclusionSpec(Size2.square(50), Size2.square(10), Fill.mean(), Score.PROB, Method.GRID, null,
-                false, 0);
+                false, 0, Engine.AUTO);
     }
 
     /**
@@ -31,30 +32,34 @@ public record OcclusionSpec(Size2 window, Size2 stride, Fill fill, Score score, 
     }
 
     public OcclusionSpec withWindow(Size2 w, Size2 s) {
-        return new OcclusionSpec(w, s, fill, score, method, target, raw, batch);
+        return new OcclusionSpec(w, s, fill, score, method, target, raw, batch, engine);
     }
 
     public OcclusionSpec withMethod(Method m) {
-        return new OcclusionSpec(window, stride, fill, score, m, target, raw, batch);
+        return new OcclusionSpec(window, stride, fill, score, m, target, raw, batch, engine);
     }
 
     public OcclusionSpec withScore(Score s) {
-        return new OcclusionSpec(window, stride, fill, s, method, target, raw, batch);
+        return new OcclusionSpec(window, stride, fill, s, method, target, raw, batch, engine);
     }
 
     public OcclusionSpec withFill(Fill f) {
-        return new OcclusionSpec(window, stride, f, score, method, target, raw, batch);
+        return new OcclusionSpec(window, stride, f, score, method, target, raw, batch, engine);
     }
 
     public OcclusionSpec withTarget(Integer t) {
-        return new OcclusionSpec(window, stride, fill, score, method, t, raw, batch);
+        return new OcclusionSpec(window, stride, fill, score, method, t, raw, batch, engine);
     }
 
     public OcclusionSpec withBatch(int b) {
-        return new OcclusionSpec(window, stride, fill, score, method, target, raw, b);
+        return new OcclusionSpec(window, stride, fill, score, method, target, raw, b, engine);
+    }
+
+    public OcclusionSpec withEngine(Engine e) {
+        return new OcclusionSpec(window, stride, fill, score, method, target, raw, batch, e);
     }
 
     public OcclusionSpec withRaw(boolean r) {
-        return new OcclusionSpec(window, stride, fill, score, method, target, r, batch);
+        return new OcclusionSpec(window, stride, fill, score, method, target, r, batch, engine);
     }
 }

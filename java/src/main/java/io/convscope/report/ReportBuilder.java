@@ -189,8 +189,8 @@ public final class ReportBuilder {
     static String occlusionCaption(OcclusionMap map) {
         OcclusionSpec s = map.spec();
         String score = s.score() == Score.PROB ? "probability" : "logit";
-        String how = String.format(Locale.ROOT, "a %s px window (stride %s, fill %s, %d windows)", s.window(),
-                s.stride(), s.fill(), map.grid().count());
+        String how = String.format(Locale.ROOT, "a %s px window (stride %s, fill %s, %d windows, %s engine)",
+                s.window(), s.stride(), s.fill(), map.grid().count(), map.engine().engine().cliName());
         if (s.raw() && map.grid().method() == Method.GRID) {
             return String.format(Locale.ROOT, "The %s of %s (base %.4f) while %s hides each part.", score,
                     className(map), map.baseScore(), how);

@@ -130,6 +130,43 @@ class OcclusionCommandTest {
     }
 
     @Test
+    void theSummarySaysWhichEngineRanAndWhatItSaved() throws IOException {
+        Path json = dir.resolve("engine.json");
+        Path sample = io.convscope.model.BundledModel.samples().get(1);
+        CliRun auto = CliRun.of("occlusion", "--image", sample.toString(), "--out", dir.resolve("o.png").toString(),
+                "--json", json.toString());
+        assertEquals(0, auto.exitCode(), auto.err());
+        assertTrue(auto.out().contains(", incremental engine)"), auto.out());
+        JsonObject engine = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonObject("engine");
+        assertEquals("incremental", engine.get("name").getAsString());
+        long full = engine.get("fullMacsPerWindow").getAsLong();
+        long used = engine.get("engineMacsPerWindow").getAsLong();
+        assertTrue(full > 1.3 * used && used > 0, full + " against " + used);
+        assertEquals(Math.round(1000.0 * full / used) / 1000.0, engine.get("countedSpeedup").getAsDouble());
+        assertTrue(engine.get("note").getAsString().startsWith("patches through features.0.."), engine.toString());
+        assertTrue(JsonParser.parseString(Files.readString(json)).getAsJsonObject().get("scoringMs").getAsDouble() > 0);
+
+        CliRun full1 = CliRun.of("occlusion", "--image", sample.toString(), "--out", dir.resolve("o.png").toString(),
+                "--engine", "full", "--json", json.toString());
+        assertEquals(0, full1.exitCode(), full1.err());
+        engine = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonObject("engine");
+        assertEquals("full", engine.get("name").getAsString());
+        assertEquals("the full engine was asked for", engine.get("note").getAsString());
+        assertEquals(full, engine.get("engineMacsPerWindow").getAsLong());
+    }
+
+    @Test
+    void engineChoicesAreCheckedAndExplained() {
+        String input = ones(3, 224, 224).toString();
+        assertError(occlusion("--input", input, "--engine", "fast"), 2,
+                "unknown engine 'fast'; choose one of: full, incremental, auto");
+        // patch_probe is a weightless probe: no convolution to run on patches.
+        assertError(occlusion("--input", input, "--engine", "incremental"), 2,
+                "the incremental engine does not apply to this model: the model does not start with a convolution "
+                        + "or pool (it has none); use the full or auto engine");
+    }
+
+    @Test
     void badWindowsAndStridesAreUsageErrors() {
         String input = ones(3, 224, 224).toString();
         assertError(occlusion("--input", input, "--window", "10", "--stride", "20"), 2,

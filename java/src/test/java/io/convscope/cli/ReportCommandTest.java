@@ -120,10 +120,10 @@ class ReportCommandTest {
     }
 
     @Test
-    void layerWindowAndStrideOptionsReachThePage() throws IOException {
+    void layerWindowStrideAndEngineOptionsReachThePage() throws IOException {
         CliRun run = CliRun.of("report", "--model", model, "--image", TestImages.redDot(dir).toString(),
-                "--layer", "0", "--window", "4", "--stride", "2x1", "--topk", "1", "--out", out.toString(),
-                "--quiet");
+                "--layer", "0", "--window", "4", "--stride", "2x1", "--engine", "full", "--topk", "1", "--out",
+                out.toString(), "--quiet");
         assertEquals(0, run.exitCode(), run.err());
         assertEquals("", run.out());
         Document page = page();
@@ -132,7 +132,7 @@ class ReportCommandTest {
                 page.select("dl.summary dt:containsOwn(occlusion) + dd").text());
         assertEquals(1, page.select("#image-1 table.predictions tbody tr").size());
         assertTrue(page.selectFirst("#image-1 figure.occlusion figcaption").text()
-                .contains("(stride 2x1, fill mean, 15 windows)"), "rows 0, 2, 4 by columns 0..4");
+                .contains("(stride 2x1, fill mean, 15 windows, full engine)"), "rows 0, 2, 4 by columns 0..4");
         assertTrue(page.selectFirst("#image-1 figure.rf figcaption").text().startsWith("Centre unit (3, 3) of "
                 + "features.0's 7x7 output"));
     }

@@ -25,7 +25,8 @@ class OcclusionEngineTest {
         return new InputImage(null, c, h, w, t, new Raster(w, h));
     }
 
-    private static InputImage random(int c, int h, int w, long seed) {
+    /** Seeded standard-normal values, already in tensor space. */
+    static InputImage random(int c, int h, int w, long seed) {
         Random random = new Random(seed);
         float[] t = new float[c * h * w];
         for (int i = 0; i < t.length; i++) {

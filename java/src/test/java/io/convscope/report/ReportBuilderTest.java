@@ -71,7 +71,7 @@ class ReportBuilderTest {
                 + "3 px, jump 1, start 1. Outside it the image is dimmed; hatching marks where it reaches past the "
                 + "edge.", b.receptiveField().caption());
         assertEquals("The 3 most active of the 3 feature maps of features.2 for black.png", b.activations().alt());
-        assertTrue(b.occlusion().caption().contains("(stride 1, fill mean, 49 windows)"), b.occlusion().caption());
+        assertTrue(b.occlusion().caption().contains("(stride 1, fill mean, 49 windows, incremental engine)"), b.occlusion().caption());
 
         List<String> written;
         try (Stream<Path> files = Files.list(out)) {

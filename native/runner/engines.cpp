@@ -1,0 +1,285 @@
+// The full engine (OccludedChunks, ChainFullScorer, ModelScorer), the chain decomposition both engines run on,
+// the choice between the engines (OcclusionEngine.chooseEngine) and the scoring of their outputs.
+#include "engines.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <stdexcept>
+
+#include "convscope/incremental.h"
+#include "convscope/occlusion.h"
+#include "errors.h"
+#include "incremental_engine.h"
+
+namespace convscope::bench {
+
+namespace {
+
+// OcclusionEngine.AUTO_BATCH_BYTES and ACTIVATION_FACTOR: the memory budget of one call's chain outputs.
+constexpr int64_t kAutoBatchBytes = int64_t{2} << 30;
+constexpr int64_t kActivationFactor = 16;
+
+torch::Tensor try_forward(const Step& step, const torch::Tensor& input) {
+    try {
+        return step.forward(input);
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
+// The full engine for a model run as chain plus rest: every layer of every occluded copy is computed, the chain
+// on channels-last chunks, exactly the operations the incremental engine runs on the layers it does not patch.
+class ChainFullScorer final : public ChainScorer {
+public:
+    ChainFullScorer(std::shared_ptr<const ChainDecomposition> chain, std::shared_ptr<OccludedChunks> chunks,
+                    int64_t window_count)
+        : ChainScorer(std::move(chain), chunks->batch(), window_count), chunks_(std::move(chunks)) {}
+
+protected:
+    torch::Tensor chain_output(int64_t from, int64_t to) override {
+        // The chunk buffer is rewritten by the next call, but the channels-last copy is a tensor of its own.
+        return chain_->run_links(0, channels_last(chunks_->occluded(from, to)));
+    }
+
+private:
+    std::shared_ptr<OccludedChunks> chunks_;
+};
+
+// The full engine for a model that is not run as chain plus rest: each chunk of occluded copies goes through
+// the model's own forward.
+class ModelScorer final : public ChunkScorer {
+public:
+    ModelScorer(Module* model, std::shared_ptr<OccludedChunks> chunks) : model_(model), chunks_(std::move(chunks)) {}
+
+    int64_t windows_per_call() const override { return chunks_->batch(); }
+
+    torch::Tensor outputs(int64_t from, int64_t to) override {
+        c10::IValue out = model_->forward({chunks_->occluded(from, to)});
+        if (!out.isTensor()) {
+            throw std::runtime_error("the model must return one tensor of class scores, got " + out.tagKind());
+        }
+        return out.toTensor();
+    }
+
+private:
+    Module* model_;
+    std::shared_ptr<OccludedChunks> chunks_;
+};
+
+[[noreturn]] void refuse(const NotApplicable& why) {
+    throw UsageError(std::string("the incremental engine does not apply to this model: ") + why.what() +
+                     "; use the full or auto engine");
+}
+
+EngineChoice full_engine(EngineRequest asked, int64_t macs, const std::string& why_not_incremental,
+                         std::shared_ptr<ChunkScorer> scorer) {
+    EngineChoice choice;
+    choice.use.full_macs = macs;
+    choice.use.engine_macs = macs;
+    choice.use.note = asked == EngineRequest::Full ? "the full engine was asked for" : "full: " + why_not_incremental;
+    choice.scorer = scorer;
+    choice.full = std::move(scorer);
+    return choice;
+}
+
+}  // namespace
+
+OccludedChunks::OccludedChunks(const EngineInputs& in)
+    : image_(in.image.contiguous()), grid_(in.grid), device_(in.device), threads_(in.threads),
+      stream_(cuda_stream(in.device)) {
+    const auto on_device = torch::TensorOptions().device(device_.device).dtype(torch::kFloat);
+    fill_ = torch::from_blob(const_cast<float*>(in.fill.data()), {static_cast<int64_t>(in.fill.size())},
+                             torch::kFloat)
+                .clone()
+                .to(device_.device);
+    chunk_ = torch::empty({in.batch, image_.size(1), image_.size(2), image_.size(3)}, on_device);
+    if (device_.cuda) {
+        const auto* ints = reinterpret_cast<const int32_t*>(grid_->windows.data());
+        windows_ = torch::from_blob(const_cast<int32_t*>(ints), {grid_->count() * 4}, torch::kInt)
+                       .clone()
+                       .to(device_.device);
+    }
+}
+
+torch::Tensor OccludedChunks::occluded(int64_t from, int64_t to) {
+    const int64_t n = to - from;
+    // narrow on dim 0 of a contiguous tensor is contiguous: its data_ptr is the first n copies.
+    torch::Tensor occluded = chunk_.narrow(0, 0, n);
+    const int64_t c = image_.size(1), h = image_.size(2), w = image_.size(3);
+    int status;
+    if (device_.cuda) {
+        const auto* windows = reinterpret_cast<const cs_window*>(windows_.data_ptr<int32_t>()) + from;
+        status = cs_occlude_batch_cuda(image_.data_ptr<float>(), c, h, w, windows, n, fill_.data_ptr<float>(),
+                                       occluded.data_ptr<float>(), stream_);
+    } else {
+        status = cs_occlude_batch_cpu(image_.data_ptr<float>(), c, h, w, grid_->windows.data() + from, n,
+                                      fill_.data_ptr<float>(), occluded.data_ptr<float>(), threads_);
+    }
+    if (status != CS_OK) {
+        throw std::runtime_error(std::string("the occlusion kernel failed: ") + cs_status_message(status));
+    }
+    return occluded;
+}
+
+std::shared_ptr<const ChainDecomposition> ChainDecomposition::prove(const Module& model, const torch::Tensor& image,
+                                                                    const torch::Tensor& model_output) {
+    LeadingChain chain = LeadingChain::of(model);
+    const std::vector<Link>& links = chain.links;
+    if (links.empty() || std::all_of(links.begin(), links.end(),
+                                     [](const Link& l) { return l.kind == LinkKind::Pointwise; })) {
+        throw NotApplicable("the model does not start with a convolution or pool (" +
+                            (chain.ended_by.empty() ? std::string("it has none") : "it starts with " + chain.ended_by) +
+                            ")");
+    }
+    auto d = std::make_shared<ChainDecomposition>();
+    const size_t count = links.size();
+    d->inputs_.resize(count);
+    d->outputs_.resize(count);
+    torch::Tensor x = image;
+    for (size_t l = 0; l < count; ++l) {
+        d->inputs_[l] = x;
+        try {
+            // A clone: in-place modules (AlexNet's ReLU) would overwrite the stored input.
+            d->outputs_[l] = links[l].forward(x.clone());
+        } catch (const std::exception&) {
+            throw NotApplicable(links[l].path + " does not run on the output of the layer before it");
+        }
+        if (d->outputs_[l].dim() != 4 || d->outputs_[l].size(0) != 1) {
+            throw NotApplicable(links[l].path + " does not output one feature map");
+        }
+        x = d->outputs_[l];
+    }
+    d->flatten_before_.assign(chain.rest.size(), false);
+    for (size_t s = 0; s < chain.rest.size(); ++s) {
+        const Step& step = chain.rest[s];
+        torch::Tensor y = try_forward(step, x);
+        if (!y.defined() && x.dim() > 2) {
+            y = try_forward(step, x.flatten(1, -1));
+            d->flatten_before_[s] = y.defined();
+        }
+        if (!y.defined()) {
+            throw NotApplicable("the model's modules do not run one after another (" + step.path +
+                                " rejects its predecessor's output)");
+        }
+        x = y;
+    }
+    if (!proof_close(x, model_output)) {
+        throw NotApplicable("the model's forward does more than run its modules in order (their output differs "
+                            "from the model's)");
+    }
+    d->links_ = std::move(chain.links);
+    d->rest_ = std::move(chain.rest);
+    return d;
+}
+
+torch::Tensor ChainDecomposition::run_links(size_t from, torch::Tensor x) const {
+    for (size_t l = from; l < links_.size(); ++l) x = links_[l].forward(x);
+    return x;
+}
+
+torch::Tensor ChainDecomposition::run_rest(torch::Tensor x) const {
+    for (size_t s = 0; s < rest_.size(); ++s) x = rest_[s].forward(flatten_before_[s] ? x.flatten(1, -1) : x);
+    return x;
+}
+
+bool proof_close(const torch::Tensor& a, const torch::Tensor& b) {
+    if (a.sizes() != b.sizes()) return false;
+    const double scale = std::max(1e-6, b.abs().max().item<double>());
+    const double diff = (a - b).abs().max().item<double>();
+    return diff <= kProofTolerance * scale;
+}
+
+torch::Tensor channels_last(const torch::Tensor& t) { return t.contiguous(torch::MemoryFormat::ChannelsLast); }
+
+ChainScorer::ChainScorer(std::shared_ptr<const ChainDecomposition> chain, int64_t batch, int64_t window_count)
+    : chain_(std::move(chain)), batch_(batch) {
+    const int64_t bytes_per_window = 4 * chain_->chain_output_elements() * kActivationFactor;
+    const int64_t fits = std::max(batch_, kAutoBatchBytes / std::max<int64_t>(1, bytes_per_window));
+    head_batch_ = std::max<int64_t>(1, std::min(window_count, fits / batch_ * batch_));
+}
+
+torch::Tensor ChainScorer::outputs(int64_t from, int64_t to) {
+    std::vector<torch::Tensor> chain_outputs;
+    for (int64_t chunk = from; chunk < to; chunk += batch_) {
+        chain_outputs.push_back(chain_output(chunk, std::min(to, chunk + batch_)));
+    }
+    torch::Tensor x = chain_outputs.size() == 1 ? chain_outputs[0] : torch::cat(chain_outputs, 0);
+    return chain_->run_rest(x);
+}
+
+double EngineUse::counted_speedup() const {
+    return full_macs > 0 && engine_macs > 0 ? static_cast<double>(full_macs) / static_cast<double>(engine_macs)
+                                            : 1.0;
+}
+
+EngineChoice choose_engine(EngineRequest request, const EngineInputs& in, const torch::Tensor& model_output) {
+    const int64_t full_macs = macs_per_image(*in.model, in.image.sizes().vec(), in.device.device);
+    auto chunks = std::make_shared<OccludedChunks>(in);
+    std::shared_ptr<const ChainDecomposition> chain;
+    try {
+        chain = ChainDecomposition::prove(*in.model, in.image, model_output);
+    } catch (const NotApplicable& e) {
+        if (request == EngineRequest::Incremental) refuse(e);
+        return full_engine(request, full_macs, e.what(), std::make_shared<ModelScorer>(in.model, chunks));
+    }
+    auto full = std::make_shared<ChainFullScorer>(chain, chunks, in.grid->count());
+    if (request == EngineRequest::Full) return full_engine(request, full_macs, "", full);
+    std::shared_ptr<IncrementalScorer> incremental;
+    try {
+        incremental = IncrementalScorer::plan(chain, in, cs_incremental_full_fraction());
+    } catch (const NotApplicable& e) {
+        if (request == EngineRequest::Incremental) refuse(e);
+        return full_engine(request, full_macs, e.what(), full);
+    }
+    const int64_t engine_macs =
+        full_macs < 0 ? -1 : full_macs - incremental->chain_full_macs() + incremental->chain_planned_macs();
+    const double counted =
+        full_macs > 0 && engine_macs > 0
+            ? static_cast<double>(full_macs) / static_cast<double>(engine_macs)
+            : static_cast<double>(incremental->chain_full_macs()) /
+                  static_cast<double>(std::max<int64_t>(1, incremental->chain_planned_macs()));
+    if (request == EngineRequest::Auto && counted < cs_incremental_min_speedup()) {
+        char why[96];
+        std::snprintf(why, sizeof why, "patches would save only %.2fx of the counted work", counted);
+        return full_engine(request, full_macs, why, full);
+    }
+    EngineChoice choice;
+    choice.use.incremental = true;
+    choice.use.full_macs = full_macs;
+    choice.use.engine_macs = engine_macs;
+    choice.use.note = incremental->description();
+    choice.scorer = std::move(incremental);
+    choice.full = std::move(full);
+    return choice;
+}
+
+std::vector<float> scores_of(const torch::Tensor& outputs, int64_t target, bool logit) {
+    torch::Tensor rows = outputs.dim() == 2 ? outputs : outputs.reshape({outputs.size(0), -1});
+    rows = rows.to(torch::kFloat);
+    if (!logit) rows = rows.softmax(1);
+    torch::Tensor s = rows.select(1, target).contiguous().cpu();
+    std::vector<float> out(static_cast<size_t>(s.numel()));
+    std::memcpy(out.data(), s.data_ptr<float>(), out.size() * sizeof(float));
+    return out;
+}
+
+std::vector<float> score_windows(ChunkScorer& scorer, int64_t count, int64_t target, bool logit) {
+    std::vector<float> out(static_cast<size_t>(count));
+    const int64_t step = scorer.windows_per_call();
+    for (int64_t from = 0; from < count; from += step) {
+        const int64_t to = std::min(count, from + step);
+        torch::Tensor outputs = scorer.outputs(from, to);
+        if (outputs.dim() < 1 || outputs.size(0) != to - from) {
+            throw std::runtime_error("the model must return one row of scores per window; for " +
+                                     std::to_string(to - from) + " windows it returned shape " +
+                                     c10::str(outputs.sizes()));
+        }
+        const std::vector<float> s = scores_of(outputs, target, logit);
+        std::copy(s.begin(), s.end(), out.begin() + from);
+    }
+    return out;
+}
+
+}  // namespace convscope::bench

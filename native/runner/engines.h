@@ -1,0 +1,167 @@
+// The occlusion engines of convscope, as the Java side runs them (io.convscope.occlusion): a model proved on the
+// input to be its leading chain followed by the modules after it (ChainDecomposition) is run that way by both
+// engines, the chain chunk by chunk and the rest once per larger "head batch" of windows (ChainScorer). The full
+// engine (ChainFullScorer) runs the chain on each chunk of occluded copies, written by cs_occlude_batch_* straight
+// into one reused chunk tensor (OccludedChunks); the exact incremental engine (incremental_engine.h) carries each
+// window's changed patch through the chain. A model that is not proved so is run whole by the full engine
+// (ModelScorer). Every engine gives one row of model outputs per window; the map does not depend on which ran, to
+// float tolerance.
+#ifndef CONVSCOPE_RUNNER_ENGINES_H
+#define CONVSCOPE_RUNNER_ENGINES_H
+
+#include <torch/script.h>
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "chain.h"
+#include "grid.h"
+#include "options.h"
+#include "torch_glue.h"
+
+namespace convscope::bench {
+
+// What every engine works on: the model, the unoccluded image (1 x C x H x W on the run's device), its grid
+// and its fill, and how the kernels run.
+struct EngineInputs {
+    Module* model;
+    torch::Tensor image;
+    const WindowGrid* grid;
+    std::vector<float> fill;  // per channel, tensor space
+    DeviceChoice device;
+    int threads;              // CPU kernel threads (LibTorch's intra-op threads)
+    int64_t batch;            // the most windows per chunk (at most the grid's windows)
+};
+
+// The model cannot be run as chain plus rest, or patches gain nothing; what() says why.
+struct NotApplicable : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Evaluates the occluded copies of windows from (inclusive) to to: one row of model outputs per window.
+class ChunkScorer {
+public:
+    virtual ~ChunkScorer() = default;
+    // How many windows one call should cover, for the best speed within the memory budget.
+    virtual int64_t windows_per_call() const = 0;
+    // Valid until the next call.
+    virtual torch::Tensor outputs(int64_t from, int64_t to) = 0;
+};
+
+// The occluded copies of the image, chunk by chunk, written by cs_occlude_batch_cpu / _cuda straight into one
+// reused chunk tensor's memory (device memory on CUDA).
+class OccludedChunks {
+public:
+    explicit OccludedChunks(const EngineInputs& in);
+    int64_t batch() const { return chunk_.size(0); }
+    // Windows from .. to - 1 occluded (N x C x H x W, contiguous); valid until the next call.
+    torch::Tensor occluded(int64_t from, int64_t to);
+
+private:
+    torch::Tensor image_;
+    const WindowGrid* grid_;
+    DeviceChoice device_;
+    int threads_;
+    void* stream_;
+    torch::Tensor fill_;
+    torch::Tensor chunk_;
+    torch::Tensor windows_;  // CUDA: every window's rectangle on the device
+};
+
+// A model proved, on one input, to be its leading chain followed by the modules after it, each run on its
+// predecessor's output (io.convscope.occlusion.ChainDecomposition). Holds the unoccluded input's activation
+// before and after every link: the incremental engine's base.
+class ChainDecomposition {
+public:
+    // Runs the model's chain and the modules after it on image (1 x C x H x W) and checks that they give
+    // model_output, the model's own output, within kProofTolerance. Throws NotApplicable otherwise.
+    static std::shared_ptr<const ChainDecomposition> prove(const Module& model, const torch::Tensor& image,
+                                                           const torch::Tensor& model_output);
+
+    const std::vector<Link>& links() const { return links_; }
+    // The unoccluded input and output of link l (batch 1).
+    const torch::Tensor& base_input(size_t l) const { return inputs_[l]; }
+    const torch::Tensor& base_output(size_t l) const { return outputs_[l]; }
+    // Runs links from .. the end of the chain on x.
+    torch::Tensor run_links(size_t from, torch::Tensor x) const;
+    // Runs the modules after the chain on the chain's output (flattening before a module that wants vectors,
+    // as decided on the unoccluded run): the model's output.
+    torch::Tensor run_rest(torch::Tensor x) const;
+    // Floats of the chain's output per window.
+    int64_t chain_output_elements() const { return outputs_.back().numel(); }
+
+private:
+    std::vector<Link> links_;
+    std::vector<Step> rest_;
+    std::vector<bool> flatten_before_;
+    std::vector<torch::Tensor> inputs_;
+    std::vector<torch::Tensor> outputs_;
+};
+
+// Largest difference, relative to the largest magnitude, accepted when proving a decomposition or a layer.
+constexpr double kProofTolerance = 1e-4;
+
+// Same shape, and equal within kProofTolerance of b's largest magnitude (NaN never is).
+bool proof_close(const torch::Tensor& a, const torch::Tensor& b);
+
+// The tensor in channels-last memory (a no-op when it is already): oneDNN and cuDNN convolve channels-last
+// tensors without reordering them, and every layer keeps the format.
+torch::Tensor channels_last(const torch::Tensor& t);
+
+// Scores windows of a model run as chain plus rest: the chain chunk by chunk of at most `batch` windows, then the
+// modules after it once on the whole call's windows (the head batch: a multiple of batch within the memory
+// budget), since a classifier's matrix products gain from more rows. Both engines share this.
+class ChainScorer : public ChunkScorer {
+public:
+    ChainScorer(std::shared_ptr<const ChainDecomposition> chain, int64_t batch, int64_t window_count);
+    int64_t windows_per_call() const override { return head_batch_; }
+    torch::Tensor outputs(int64_t from, int64_t to) override;
+
+protected:
+    // The chain's output for windows from .. to - 1 (at most batch), in a tensor of its own: the next chunk may
+    // reuse any buffer this one used.
+    virtual torch::Tensor chain_output(int64_t from, int64_t to) = 0;
+
+    std::shared_ptr<const ChainDecomposition> chain_;
+    int64_t batch_;
+
+private:
+    int64_t head_batch_;
+};
+
+// Which engine computed a map, and why (io.convscope.occlusion.EngineUse).
+struct EngineUse {
+    bool incremental = false;
+    int64_t full_macs = -1;    // counted multiply-adds per window of the full engine; -1 when not countable
+    int64_t engine_macs = -1;  // the same for the engine that runs
+    std::string note;          // how far the incremental engine went, or why the full one runs
+
+    const char* name() const { return incremental ? "incremental" : "full"; }
+    // Full work over this engine's work; 1 for the full engine or unknown counts.
+    double counted_speedup() const;
+};
+
+struct EngineChoice {
+    EngineUse use;
+    std::shared_ptr<ChunkScorer> scorer;  // the engine that runs
+    std::shared_ptr<ChunkScorer> full;    // the full engine as this model runs it (scorer itself when it is)
+};
+
+// OcclusionEngine.chooseEngine: Full runs the full engine; Incremental the incremental one, or a UsageError
+// saying why it cannot; Auto the incremental one where it applies and its counted saving (whole-model
+// multiply-adds per window) reaches cs_incremental_min_speedup(), else the full one. model_output is the
+// model's own output for the image.
+EngineChoice choose_engine(EngineRequest request, const EngineInputs& in, const torch::Tensor& model_output);
+
+// The score of `target` per row of a model's outputs (softmax first unless logit), as floats on the host.
+std::vector<float> scores_of(const torch::Tensor& outputs, int64_t target, bool logit);
+
+// The scores of every window of the grid, in grid order, the scorer's windows_per_call() at a time.
+std::vector<float> score_windows(ChunkScorer& scorer, int64_t count, int64_t target, bool logit);
+
+}  // namespace convscope::bench
+
+#endif

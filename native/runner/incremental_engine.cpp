@@ -1,0 +1,250 @@
+#include "incremental_engine.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "convscope/incremental.h"
+#include "convscope/occlusion.h"
+
+namespace convscope::bench {
+
+namespace {
+
+std::array<int64_t, 2> longs(const int32_t (&pair)[2]) { return {pair[0], pair[1]}; }
+
+// A layer on regions that already hold its padding: its own operation with padding 0.
+torch::Tensor apply_link(const Link& link, const torch::Tensor& weight, const torch::Tensor& bias,
+                         const torch::Tensor& regions) {
+    const std::array<int64_t, 2> zero{0, 0};
+    const auto k = longs(link.geometry.kernel);
+    const auto s = longs(link.geometry.stride);
+    const auto d = longs(link.geometry.dilation);
+    switch (link.kind) {
+        case LinkKind::Conv: return torch::conv2d(regions, weight, bias, s, zero, d, link.groups);
+        case LinkKind::MaxPool: return torch::max_pool2d(regions, k, s, zero, d, false);
+        case LinkKind::AvgPool: return torch::avg_pool2d(regions, k, s, zero, false, true);
+        case LinkKind::Pointwise: break;
+    }
+    return link.forward(regions);
+}
+
+// The places as an int32 tensor on the device (kept by the scorer: the kernels read its memory).
+torch::Tensor place_tensor(const std::vector<cs_patch_place>& places, const torch::Device& device) {
+    auto* ints = reinterpret_cast<int32_t*>(const_cast<cs_patch_place*>(places.data()));
+    return torch::from_blob(ints, {static_cast<int64_t>(places.size()) * 8}, torch::kInt).clone().to(device);
+}
+
+const cs_patch_place* place_at(const torch::Tensor& places, int64_t index) {
+    return reinterpret_cast<const cs_patch_place*>(places.data_ptr<int32_t>()) + index;
+}
+
+void check(int status, const char* kernel) {
+    if (status != CS_OK) {
+        throw std::runtime_error(std::string("the incremental ") + kernel + " kernel failed: " +
+                                 cs_status_message(status));
+    }
+}
+
+// The gather, paste and fill kernels of convscope/incremental.h on tensors, the CPU or CUDA twin by where the
+// run's tensors live. Every tensor is dense float32 in channels-last memory; places point into the plan's place
+// tensor (host memory on the CPU, device memory on CUDA), already advanced to the chunk's first window. The CUDA
+// twins launch on the stream LibTorch runs on (see cuda_stream), so they are ordered with its work.
+struct Kernels {
+    bool cuda;
+    int threads;
+    void* stream;
+
+    // regions (N x C x RH x RW) = the N regions of base (1 x C x BH x BW) at the places' region corners.
+    void gather(const torch::Tensor& base, const cs_patch_place* at, torch::Tensor& regions) const {
+        const int64_t n = regions.size(0);
+        check(cuda ? cs_gather_regions_cuda(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3), at, n,
+                                            regions.size(2), regions.size(3), regions.data_ptr<float>(), stream)
+                   : cs_gather_regions_cpu(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3), at, n,
+                                           regions.size(2), regions.size(3), regions.data_ptr<float>(), threads),
+              "gather");
+    }
+
+    // Pastes patches (N x C x PH x PW) into regions at the places' paste corners, clipped to each region.
+    void paste(const torch::Tensor& patches, const cs_patch_place* at, torch::Tensor& regions) const {
+        const int64_t n = regions.size(0);
+        check(cuda ? cs_paste_patches_cuda(patches.data_ptr<float>(), n, patches.size(1), patches.size(2),
+                                           patches.size(3), at, regions.data_ptr<float>(), regions.size(2),
+                                           regions.size(3), stream)
+                   : cs_paste_patches_cpu(patches.data_ptr<float>(), n, patches.size(1), patches.size(2),
+                                          patches.size(3), at, regions.data_ptr<float>(), regions.size(2),
+                                          regions.size(3), threads),
+              "paste");
+    }
+
+    // Fills each region's paste rectangle with fill (C values) per channel: the occluding windows.
+    void fill(const torch::Tensor& fill, const cs_patch_place* at, torch::Tensor& regions) const {
+        const int64_t n = regions.size(0);
+        check(cuda ? cs_fill_patches_cuda(fill.data_ptr<float>(), n, regions.size(1), at, regions.data_ptr<float>(),
+                                          regions.size(2), regions.size(3), stream)
+                   : cs_fill_patches_cpu(fill.data_ptr<float>(), n, regions.size(1), at, regions.data_ptr<float>(),
+                                         regions.size(2), regions.size(3), threads),
+              "fill");
+    }
+};
+
+}  // namespace
+
+IncrementalScorer::IncrementalScorer(std::shared_ptr<const ChainDecomposition> chain, const EngineInputs& in)
+    : ChainScorer(std::move(chain), in.batch, in.grid->count()), window_count_(in.grid->count()), device_(in.device),
+      threads_(in.threads), stream_(cuda_stream(in.device)) {}
+
+torch::Tensor IncrementalScorer::apply(size_t l, const torch::Tensor& regions) const {
+    return apply_link(chain_->links()[l], weights_[l], biases_[l], regions);
+}
+
+torch::Tensor IncrementalScorer::chain_output(int64_t from, int64_t to) {
+    const Kernels kernels{device_.cuda, threads_, stream_};
+    const std::vector<Link>& links = chain_->links();
+    const int64_t n = to - from;
+    torch::Tensor patch;
+    for (size_t l = 0; l < incremental_; ++l) {
+        const Link& link = links[l];
+        if (link.kind == LinkKind::Pointwise && l > 0) {
+            patch = link.forward(patch);
+            continue;
+        }
+        torch::Tensor regions = region_buffers_[l].narrow(0, 0, n);
+        const cs_patch_place* at = place_at(places_, static_cast<int64_t>(l) * window_count_ + from);
+        kernels.gather(padded_bases_[l], at, regions);
+        if (l == 0) {
+            kernels.fill(fill_, at, regions);
+        } else {
+            const torch::Tensor incoming = channels_last(patch);
+            kernels.paste(incoming, at, regions);
+        }
+        patch = apply(l, regions);
+    }
+    torch::Tensor full = full_buffer_.narrow(0, 0, n);
+    const cs_patch_place* at = place_at(switch_places_, from);
+    kernels.gather(switch_base_, at, full);
+    const torch::Tensor incoming = channels_last(patch);
+    kernels.paste(incoming, at, full);
+    if (incremental_ == links.size()) {
+        return full.clone();  // the buffer is rewritten by the next chunk
+    }
+    return chain_->run_links(incremental_, full);
+}
+
+std::shared_ptr<IncrementalScorer> IncrementalScorer::plan(std::shared_ptr<const ChainDecomposition> chain,
+                                                           const EngineInputs& in, double full_fraction) {
+    const std::vector<Link>& links = chain->links();
+    const size_t count = links.size();
+    const WindowGrid& grid = *in.grid;
+
+    // The plan: cs_plan_incremental with the chain's layers as they ran on the unoccluded input.
+    std::vector<cs_chain_layer> layers(count);
+    for (size_t l = 0; l < count; ++l) {
+        const Link& link = links[l];
+        const Geometry g = link.kind == LinkKind::Pointwise ? Geometry{} : link.geometry;
+        const torch::Tensor& input = chain->base_input(l);
+        const torch::Tensor& output = chain->base_output(l);
+        cs_chain_layer& layer = layers[l];
+        layer.kind = static_cast<int32_t>(link.kind);
+        for (int a = 0; a < 2; ++a) {
+            layer.kernel[a] = g.kernel[a];
+            layer.stride[a] = g.stride[a];
+            layer.padding[a] = g.padding[a];
+            layer.dilation[a] = g.dilation[a];
+            layer.in_size[a] = static_cast<int32_t>(input.size(2 + a));
+            layer.out_size[a] = static_cast<int32_t>(output.size(2 + a));
+        }
+        layer.in_channels = static_cast<int32_t>(input.size(1));
+        layer.out_channels = static_cast<int32_t>(output.size(1));
+        layer.groups = link.groups;
+    }
+    const int64_t windows = grid.count();
+    std::vector<cs_layer_plan> plans(count);
+    std::vector<cs_patch_place> places(count * static_cast<size_t>(windows));
+    int32_t incremental = 0;
+    const int status = cs_plan_incremental(layers.data(), static_cast<int32_t>(count),
+                                           static_cast<int32_t>(grid.height), static_cast<int32_t>(grid.width),
+                                           grid.windows.data(), windows, full_fraction, plans.data(), places.data(),
+                                           &incremental);
+    if (status != CS_OK) {
+        throw std::runtime_error(std::string("cannot plan the incremental run: ") + cs_status_message(status));
+    }
+    if (incremental == 0) {
+        throw NotApplicable("a window changes more than " + std::to_string(std::llround(full_fraction * 100)) +
+                            "% of the first layer's output, so patches gain nothing");
+    }
+    std::shared_ptr<IncrementalScorer> b(new IncrementalScorer(chain, in));
+    b->incremental_ = static_cast<size_t>(incremental);
+    b->weights_.resize(count);
+    b->biases_.resize(count);
+    for (size_t l = 0; l < count; ++l) {
+        if (links[l].kind == LinkKind::Conv) {
+            b->weights_[l] = links[l].parameter("weight");
+            b->biases_[l] = links[l].parameter("bias");
+        }
+    }
+
+    // Each patch layer's padded base input, proved against the module's own output.
+    const auto options = torch::TensorOptions().device(in.device.device).dtype(torch::kFloat);
+    b->padded_bases_.resize(count);
+    b->region_buffers_.resize(count);
+    for (size_t l = 0; l < b->incremental_; ++l) {
+        const Link& link = links[l];
+        if (link.kind == LinkKind::Pointwise && l > 0) continue;
+        const cs_layer_plan& plan = plans[l];
+        const double pad_value =
+            link.kind == LinkKind::MaxPool ? -std::numeric_limits<double>::infinity() : 0.0;
+        torch::Tensor padded = channels_last(torch::constant_pad_nd(
+            chain->base_input(l), {plan.pad_before[1], plan.pad_after[1], plan.pad_before[0], plan.pad_after[0]},
+            pad_value));
+        if (link.kind != LinkKind::Pointwise &&
+            !proof_close(apply_link(link, b->weights_[l], b->biases_[l], padded), chain->base_output(l))) {
+            throw NotApplicable(link.path + " (" + link.type + ") computes something else than its padded form: "
+                                "its options are not ones convscope can reproduce on patches");
+        }
+        b->padded_bases_[l] = padded;
+        b->region_buffers_[l] = torch::empty({in.batch, chain->base_input(l).size(1), plan.region[0], plan.region[1]},
+                                             options.memory_format(torch::MemoryFormat::ChannelsLast));
+    }
+
+    const bool all_patches = b->incremental_ == count;
+    b->switch_base_ = channels_last(all_patches ? chain->base_output(count - 1) : chain->base_input(b->incremental_));
+    b->full_buffer_ = torch::empty({in.batch, b->switch_base_.size(1), b->switch_base_.size(2),
+                                    b->switch_base_.size(3)},
+                                   options.memory_format(torch::MemoryFormat::ChannelsLast));
+    std::vector<cs_patch_place> switch_places(static_cast<size_t>(windows));
+    if (all_patches) {
+        // Places that paste the last layer's patches into the chain's full output.
+        const cs_layer_plan& last = plans[count - 1];
+        for (size_t n = 0; n < static_cast<size_t>(windows); ++n) {
+            const cs_patch_place& p = places[(count - 1) * static_cast<size_t>(windows) + n];
+            cs_patch_place& q = switch_places[n];
+            q = cs_patch_place{};
+            q.paste_top = p.patch_top;
+            q.paste_left = p.patch_left;
+            q.paste_height = last.patch[0];
+            q.paste_width = last.patch[1];
+        }
+    } else {
+        std::copy_n(places.begin() + static_cast<std::ptrdiff_t>(b->incremental_ * static_cast<size_t>(windows)),
+                    windows, switch_places.begin());
+    }
+    b->places_ = place_tensor(places, in.device.device);
+    b->switch_places_ = place_tensor(switch_places, in.device.device);
+    b->fill_ = torch::from_blob(const_cast<float*>(in.fill.data()), {static_cast<int64_t>(in.fill.size())},
+                                torch::kFloat)
+                   .clone()
+                   .to(in.device.device);
+    for (const cs_layer_plan& plan : plans) {
+        b->chain_full_macs_ += plan.full_macs;
+        b->chain_planned_macs_ += plan.planned_macs;
+    }
+    const size_t inc = b->incremental_;
+    b->description_ = "patches through " + links[0].path + (inc > 1 ? ".." + links[inc - 1].path : "") +
+                      (inc < count ? ", full tensors from " + links[inc].path : ", full tensors after the chain");
+    return b;
+}
+
+}  // namespace convscope::bench

@@ -1,0 +1,37 @@
+// What convscope-bench needs from LibTorch besides tensors: the device a run uses, the CUDA stream our kernels
+// launch on, and the line of a LibTorch error worth showing.
+#ifndef CONVSCOPE_RUNNER_TORCH_GLUE_H
+#define CONVSCOPE_RUNNER_TORCH_GLUE_H
+
+#include <torch/script.h>
+
+#include <string>
+
+namespace convscope::bench {
+
+// Where a run's tensors live; our kernels take the twin that matches (CPU threads or a CUDA stream).
+struct DeviceChoice {
+    torch::Device device{torch::kCPU};
+    bool cuda = false;
+    std::string name() const { return cuda ? "cuda" : "cpu"; }
+};
+
+// The CPU, or the first CUDA device with TF32 convolutions turned off (the engines must agree to float
+// tolerance). Throws std::runtime_error (exit 1) when --device cuda finds no device that both LibTorch and
+// convscope's kernels can use.
+DeviceChoice choose_device(bool cuda);
+
+// The cudaStream_t our CUDA kernels launch on: LibTorch's current stream where this runner links a CUDA build
+// of LibTorch, else NULL, the legacy default stream (LibTorch's own default, so work stays ordered either way).
+void* cuda_stream(const DeviceChoice& device);
+
+// Waits until the device has finished all queued work (nothing to wait for on the CPU).
+void synchronize(const DeviceChoice& device);
+
+// The line of a LibTorch error worth showing: TorchScript interpreter errors put the cause on a
+// "RuntimeError: ..." line after a traceback; others lead with it.
+std::string first_line(const c10::Error& e);
+
+}  // namespace convscope::bench
+
+#endif

@@ -1,0 +1,121 @@
+// CPU kernels of convscope/incremental.h: gather, paste and fill on channels-last buffers, each a copy of whole
+// row spans (a row of W pixels is W * C contiguous floats), split over std::threads by (region, row).
+#include <algorithm>
+#include <cstring>
+#include <exception>
+#include <functional>
+#include <limits>
+#include <thread>
+#include <vector>
+
+#include "convscope/incremental.h"
+#include "occlusion_checks.h"
+
+namespace {
+
+using convscope::detail::clip_span;
+using convscope::detail::plane_batches_are_valid;
+using convscope::detail::Span;
+
+constexpr int64_t kMinFloatsPerThread = int64_t{1} << 16;  // below this, a thread costs more than it saves
+
+// Runs work(begin, end) over rows [0, rows), on up to `threads` threads (<= 0: all cores), the calling thread
+// included. A thread that cannot start has its share done by the caller: no exception leaves C code.
+void for_rows(int64_t rows, int64_t floats_per_row, int32_t threads,
+              const std::function<void(int64_t, int64_t)>& work) {
+    int64_t n = threads > 0 ? threads : static_cast<int64_t>(std::thread::hardware_concurrency());
+    const int64_t useful = std::max<int64_t>(1, rows * floats_per_row / kMinFloatsPerThread);
+    n = std::min({std::max<int64_t>(n, 1), useful, std::max<int64_t>(rows, 1)});
+    auto begin = [&](int64_t t) { return t * (rows / n) + std::min<int64_t>(t, rows % n); };
+    std::vector<std::thread> workers;
+    for (int64_t t = 1; t < n; ++t) {
+        try {
+            workers.emplace_back(work, begin(t), begin(t + 1));
+        } catch (const std::exception&) {
+            work(begin(t), begin(t + 1));
+        }
+    }
+    work(begin(0), begin(1));
+    for (std::thread& worker : workers) worker.join();
+}
+
+}  // namespace
+
+extern "C" int cs_gather_regions_cpu(const float* base, int64_t channels, int64_t base_height,
+                                     int64_t base_width, const cs_patch_place* places, int64_t count,
+                                     int64_t region_height, int64_t region_width, float* regions,
+                                     int32_t threads) {
+    if (!plane_batches_are_valid(count, channels, base_height, base_width, region_height, region_width)) {
+        return CS_INVALID_ARGUMENT;
+    }
+    if (count == 0) return CS_OK;
+    if (!base || !places || !regions) return CS_INVALID_ARGUMENT;
+    for (int64_t n = 0; n < count; ++n) {
+        const cs_patch_place& p = places[n];
+        if (p.region_top < 0 || p.region_left < 0 || p.region_top + region_height > base_height ||
+            p.region_left + region_width > base_width) {
+            return CS_INVALID_ARGUMENT;
+        }
+    }
+    const int64_t C = channels;
+    const size_t row_bytes = static_cast<size_t>(region_width * C) * sizeof(float);
+    for_rows(count * region_height, region_width * C, threads, [&](int64_t first, int64_t last) {
+        for (int64_t i = first; i < last; ++i) {  // i = (region n, row y)
+            const int64_t n = i / region_height, y = i - n * region_height;
+            const float* src = base + ((places[n].region_top + y) * base_width + places[n].region_left) * C;
+            std::memcpy(regions + i * region_width * C, src, row_bytes);
+        }
+    });
+    return CS_OK;
+}
+
+extern "C" int cs_paste_patches_cpu(const float* patches, int64_t count, int64_t channels, int64_t patch_height,
+                                    int64_t patch_width, const cs_patch_place* places, float* regions,
+                                    int64_t region_height, int64_t region_width, int32_t threads) {
+    if (!plane_batches_are_valid(count, channels, patch_height, patch_width, region_height, region_width)) {
+        return CS_INVALID_ARGUMENT;
+    }
+    if (count == 0) return CS_OK;
+    if (!patches || !places || !regions) return CS_INVALID_ARGUMENT;
+    const int64_t C = channels;
+    for_rows(count * patch_height, patch_width * C, threads, [&](int64_t first, int64_t last) {
+        for (int64_t i = first; i < last; ++i) {  // i = (patch n, patch row)
+            const int64_t n = i / patch_height;
+            const cs_patch_place& p = places[n];
+            const int64_t y = p.paste_top + (i - n * patch_height);  // region row
+            // The patch's part inside the region, in region coordinates.
+            const Span cols = clip_span(p.paste_left, patch_width, region_width);
+            if (y < 0 || y >= region_height || cols.begin >= cols.end) continue;
+            const float* src = patches + (i * patch_width + (cols.begin - p.paste_left)) * C;
+            float* dst = regions + ((n * region_height + y) * region_width + cols.begin) * C;
+            std::memcpy(dst, src, static_cast<size_t>((cols.end - cols.begin) * C) * sizeof(float));
+        }
+    });
+    return CS_OK;
+}
+
+extern "C" int cs_fill_patches_cpu(const float* fill, int64_t count, int64_t channels,
+                                   const cs_patch_place* places, float* regions, int64_t region_height,
+                                   int64_t region_width, int32_t threads) {
+    if (!plane_batches_are_valid(count, channels, region_height, region_width, 1, 1)) return CS_INVALID_ARGUMENT;
+    if (count == 0) return CS_OK;
+    if (!fill || !places || !regions) return CS_INVALID_ARGUMENT;
+    for (int64_t n = 0; n < count; ++n) {
+        if (places[n].paste_height < 0 || places[n].paste_width < 0) return CS_INVALID_ARGUMENT;
+    }
+    const int64_t C = channels;
+    for_rows(count * region_height, region_width * C, threads, [&](int64_t first, int64_t last) {
+        for (int64_t i = first; i < last; ++i) {  // i = (region n, row y)
+            const int64_t n = i / region_height, y = i - n * region_height;
+            const cs_patch_place& p = places[n];
+            const Span rows = clip_span(p.paste_top, p.paste_height, region_height);
+            const Span cols = clip_span(p.paste_left, p.paste_width, region_width);
+            if (y < rows.begin || y >= rows.end) continue;
+            float* dst = regions + (i * region_width + cols.begin) * C;
+            for (int64_t x = cols.begin; x < cols.end; ++x, dst += C) {
+                std::memcpy(dst, fill, static_cast<size_t>(C) * sizeof(float));
+            }
+        }
+    });
+    return CS_OK;
+}
