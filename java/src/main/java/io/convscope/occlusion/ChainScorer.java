@@ -19,9 +19,7 @@ abstract class ChainScorer implements ChunkScorer {
     ChainScorer(ChainDecomposition chain, int batch, int windowCount) {
         this.chain = chain;
         this.batch = batch;
-        long bytesPerWindow = 4L * chain.chainOutputElements() * OcclusionEngine.ACTIVATION_FACTOR;
-        long fits = Math.max(batch, OcclusionEngine.AUTO_BATCH_BYTES / Math.max(1, bytesPerWindow));
-        this.headBatch = (int) Math.max(1, Math.min(windowCount, fits / batch * batch));
+        this.headBatch = BatchBudget.head(chain.chainOutputElements(), batch, windowCount);
     }
 
     @Override

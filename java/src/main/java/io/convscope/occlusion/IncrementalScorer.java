@@ -217,10 +217,9 @@ final class IncrementalScorer extends ChainScorer {
         b.fullBuffer = torch.empty(new long[] {batch, b.switchBase.size(1), b.switchBase.size(2),
                 b.switchBase.size(3)}, options, new MemoryFormatOptional(torch.MemoryFormat.ChannelsLast));
         int[] switchPlaces = allPatches ? plan.pasteOfLastPatch() : plan.placesOf(plan.incremental);
-        b.placesTensor = intTensor(plan.places, device);
-        b.switchPlacesTensor = intTensor(switchPlaces, device);
-        b.fill = torch.from_blob(new org.bytedeco.javacpp.FloatPointer(fill), new long[] {fill.length}).clone()
-                .to(device, torch.ScalarType.Float);
+        b.placesTensor = DeviceTensors.ints(plan.places, device);
+        b.switchPlacesTensor = DeviceTensors.ints(switchPlaces, device);
+        b.fill = DeviceTensors.floats(fill, new long[] {fill.length}, device);
         b.chainFullMacs = plan.fullMacs;
         b.chainPlannedMacs = plan.plannedMacs;
         b.description = describe(links, plan.incremental);
@@ -231,13 +230,6 @@ final class IncrementalScorer extends ChainScorer {
         String patched = links.get(0).path() + (incremental > 1 ? ".." + links.get(incremental - 1).path() : "");
         return "patches through " + patched + (incremental < links.size()
                 ? ", full tensors from " + links.get(incremental).path() : ", full tensors after the chain");
-    }
-
-    /** The ints as a tensor on the device (kept by the scorer: the kernels read its memory). */
-    private static Tensor intTensor(int[] values, Device device) {
-        Tensor host = torch.from_blob(new IntPointer(values), new long[] {values.length},
-                new TensorOptions(torch.ScalarType.Int)).clone();
-        return device.is_cpu() ? host : host.to(device, torch.ScalarType.Int);
     }
 
     /** The result of {@code cs_plan_incremental} for one run, in Java arrays. */

@@ -1,6 +1,5 @@
 package io.convscope.occlusion;
 
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.MemoryFormatOptional;
@@ -27,7 +26,7 @@ final class OccludedChunks {
     OccludedChunks(Tensor image, WindowGrid grid, float[] fill, Device device, boolean cuda, int threads, int batch) {
         this.image = image;
         this.grid = grid;
-        this.fill = OcclusionEngine.deviceTensor(new FloatPointer(fill), new long[] {fill.length}, device);
+        this.fill = DeviceTensors.floats(fill, new long[] {fill.length}, device);
         this.device = device;
         this.cuda = cuda;
         this.threads = threads;

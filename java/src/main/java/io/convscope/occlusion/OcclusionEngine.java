@@ -3,7 +3,6 @@ package io.convscope.occlusion;
 import java.util.List;
 import java.util.Locale;
 
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -24,13 +23,6 @@ import io.convscope.nativebridge.IncrementalKernels;
  * device, so one float per window comes back. The chunk tensor is allocated once and reused.
  */
 public final class OcclusionEngine {
-    /** Budget for one chunk's input and activations when choosing the batch size automatically. */
-    static final long AUTO_BATCH_BYTES = 2L << 30;
-    /** Rough ratio of a CNN's peak activation memory to its input size, per example. */
-    static final int ACTIVATION_FACTOR = 16;
-    /** oneDNN's convolutions kept gaining up to batches of about 128 on AlexNet here (bench occlusion). */
-    private static final int AUTO_BATCH_MAX_CPU = 128;
-    private static final int AUTO_BATCH_MAX_CUDA = 512;
     private final TorchModel model;
     private final boolean cuda;
     private final int threads;
@@ -69,7 +61,7 @@ public final class OcclusionEngine {
         }
         WindowGrid grid = WindowGrid.of(spec.method(), h, w, spec.window(), spec.stride());
         float[] fill = spec.fill().tensorValues(model.card(), c);
-        int batch = Math.min(grid.count(), spec.batch() > 0 ? spec.batch() : evenChunks(grid.count(), autoBatch(c, h, w)));
+        int batch = spec.batch() > 0 ? Math.min(grid.count(), spec.batch()) : BatchBudget.chunk(grid.count(), c, h, w, cuda);
         float[] scores = new float[grid.count()];
         java.util.Arrays.fill(scores, Float.NaN);
         int begin = Math.max(0, Math.min(first, grid.count()));
@@ -80,7 +72,7 @@ public final class OcclusionEngine {
         EngineUse engineUse;
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Device device = new Device(cuda ? torch.DeviceType.CUDA : torch.DeviceType.CPU);
-            Tensor image = deviceTensor(new FloatPointer(input.tensor()), new long[] {1, c, h, w}, device);
+            Tensor image = DeviceTensors.floats(input.tensor(), new long[] {1, c, h, w}, device);
             Tensor logits = model.forwardOptimized(image);
             if (logits.dim() != 2 || logits.size(0) != 1) {
                 throw new ConvscopeException("the model returned scores of shape "
@@ -188,23 +180,5 @@ public final class OcclusionEngine {
     private static Tensor score(Tensor logits, Score score, int target) {
         Tensor rows = logits.dim() == 2 ? logits : logits.reshape(logits.size(0), -1);
         return (score == Score.PROB ? rows.softmax(1) : rows).select(1, target);
-    }
-
-    static Tensor deviceTensor(FloatPointer values, long[] shape, Device device) {
-        // from_blob borrows Java-owned memory; clone so the tensor owns its data, then move it once.
-        Tensor host = torch.from_blob(values, shape).clone();
-        return device.is_cpu() ? host : host.to(device, torch.ScalarType.Float);
-    }
-
-    /** The largest batch that splits {@code count} windows into equal chunks no bigger than {@code most}. */
-    static int evenChunks(int count, int most) {
-        int chunks = (count + most - 1) / most;
-        return (count + chunks - 1) / chunks;
-    }
-
-    int autoBatch(int c, int h, int w) {
-        long perWindow = 4L * c * h * w * ACTIVATION_FACTOR;
-        long fits = Math.max(1, AUTO_BATCH_BYTES / perWindow);
-        return (int) Math.min(fits, cuda ? AUTO_BATCH_MAX_CUDA : AUTO_BATCH_MAX_CPU);
     }
 }

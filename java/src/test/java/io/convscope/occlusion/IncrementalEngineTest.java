@@ -241,8 +241,7 @@ class IncrementalEngineTest {
             OcclusionSpec spec = logits(50, 10);
             InputImage input = random(3, 224, 224, 16);
             WindowGrid grid = WindowGrid.of(Method.GRID, 224, 224, spec.window(), spec.stride());
-            org.bytedeco.pytorch.Tensor image = OcclusionEngine.deviceTensor(
-                    new org.bytedeco.javacpp.FloatPointer(input.tensor()), new long[] {1, 3, 224, 224},
+            org.bytedeco.pytorch.Tensor image = DeviceTensors.floats(input.tensor(), new long[] {1, 3, 224, 224},
                     new org.bytedeco.pytorch.Device(torch.DeviceType.CPU));
             int batch = 121;
             IncrementalScorer scorer;

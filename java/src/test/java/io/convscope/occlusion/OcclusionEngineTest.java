@@ -132,9 +132,9 @@ class OcclusionEngineTest {
 
     @Test
     void automaticBatchesSplitTheWindowsIntoEqualChunks() {
-        assertEquals(121, OcclusionEngine.evenChunks(361, 128), "361 windows: 3 chunks of 121, not 128+128+105");
-        assertEquals(64, OcclusionEngine.evenChunks(64, 128));
-        assertEquals(65, OcclusionEngine.evenChunks(129, 128));
+        assertEquals(121, BatchBudget.evenChunks(361, 128), "361 windows: 3 chunks of 121, not 128+128+105");
+        assertEquals(64, BatchBudget.evenChunks(64, 128));
+        assertEquals(65, BatchBudget.evenChunks(129, 128));
         try (TorchModel model = TorchModel.load(TestModels.path("patch_probe.pt"))) {
             OcclusionMap map = new OcclusionEngine(model, false, 2).run(constant(3, 224, 224, 1f), logitSpec(),
                     Progress.NONE);
