@@ -72,6 +72,10 @@ public final class OcclusionEngine {
         EngineUse engineUse;
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Device device = new Device(cuda ? torch.DeviceType.CUDA : torch.DeviceType.CPU);
+            if (cuda) {
+                // cuDNN may use TF32 for float32 convolutions by default: 10-bit mantissas, not the exact map.
+                torch.globalContext().setAllowTF32CuDNN(false);
+            }
             Tensor image = DeviceTensors.floats(input.tensor(), new long[] {1, c, h, w}, device);
             Tensor logits = model.forwardOptimized(image);
             if (logits.dim() != 2 || logits.size(0) != 1) {
