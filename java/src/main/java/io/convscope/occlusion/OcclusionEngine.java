@@ -51,6 +51,21 @@ public final class OcclusionEngine {
     }
 
     private OcclusionMap run(InputImage input, OcclusionSpec spec, Progress progress, int first, int last) {
+        if (!cuda) {
+            return runExactly(input, spec, progress, first, last);
+        }
+        // cuDNN may use TF32 for float32 convolutions by default (10-bit mantissas): off for the exact map, and
+        // back as the application had it afterwards, since the setting is the whole process's.
+        boolean tf32 = torch.globalContext().allowTF32CuDNN();
+        torch.globalContext().setAllowTF32CuDNN(false);
+        try {
+            return runExactly(input, spec, progress, first, last);
+        } finally {
+            torch.globalContext().setAllowTF32CuDNN(tf32);
+        }
+    }
+
+    private OcclusionMap runExactly(InputImage input, OcclusionSpec spec, Progress progress, int first, int last) {
         long start = System.nanoTime();
         int c = input.channels();
         int h = input.height();
@@ -72,10 +87,6 @@ public final class OcclusionEngine {
         EngineUse engineUse;
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Device device = new Device(cuda ? torch.DeviceType.CUDA : torch.DeviceType.CPU);
-            if (cuda) {
-                // cuDNN may use TF32 for float32 convolutions by default: 10-bit mantissas, not the exact map.
-                torch.globalContext().setAllowTF32CuDNN(false);
-            }
             Tensor image = DeviceTensors.floats(input.tensor(), new long[] {1, c, h, w}, device);
             Tensor logits = model.forwardOptimized(image);
             if (logits.dim() != 2 || logits.size(0) != 1) {
