@@ -5,7 +5,8 @@
 // copies of a chunk written by cs_occlude_batch_* straight into the chunk tensor's memory) or the exact
 // incremental engine (patches carried through the model's leading chain, convscope/incremental.h), chosen by
 // --engine as the Java side chooses; softmax and target selection run on the tensor; one float per window is
-// read back. Then it times that engine against the full engine, a loop of one forward pass per window and a
+// read back. --precision tf32|bf16 then scores the map again in that arithmetic and reports its difference from
+// the fp32 one. Then it times that engine against the full engine, a loop of one forward pass per window and a
 // 2048x2048 float32 matmul, in interleaved rounds, and prints JSON lines in the vocabulary of DESIGN.md §5.
 // `--map F.npy` writes the map and `--input-npy X.npy` reads the input, for comparison with the Java side.
 //
@@ -185,8 +186,8 @@ int run(const Options& o) {
         .print();
     if (o.map_only) return 0;
 
-    PreparedRun prepared{&o,       inputs,     &chosen,    std::move(map), base, target, setup_ms,
-                         vs_fp32, fp32_largest, model_name, input};
+    PreparedRun prepared{&o, inputs, &chosen, std::move(map), base, target, setup_ms, vs_fp32, fp32_largest,
+                         model_name, input};
     run_benchmark(prepared);
     return 0;
 }
