@@ -15,6 +15,9 @@ and on chain_probe.pt (a conv/relu/maxpool/conv chain and a linear head, 3 x 67 
                    full tensors from features.3), for any --batch; --engine auto picks it where it pays and keeps
                    the full engine where not
   bench-incremental  the timed path with --engine incremental: the summary compares it with the full engine
+  precision        --precision tf32 gives the fp32 map's bytes on the CPU; --precision bf16 (both engines) reports
+                   its largest difference from the fp32 map, which is the maps' and within 1e-2 of the fp32
+                   map's largest value, the engines agree in bf16, and the timed path's summary says so too
   no-chain         --engine incremental on patch_probe.pt (no modules) exits 2 with one line saying why
 Needs only numpy (exit 77, skipped, without it).
 """
@@ -247,6 +250,35 @@ def check_bench_incremental(bench, model, work):
     assert lines[6]["max_abs_diff_vs_engine"] <= 1e-5 * largest, lines[6]
 
 
+def check_precision(bench, model, work):
+    args = ("--window", "13", "--stride", "5")
+    maps = {}
+    for precision in ("fp32", "tf32", "bf16"):
+        for engine in ("full", "incremental"):
+            line, maps[precision, engine] = chain_map(bench, model, work, f"chain-{precision}-{engine}",
+                                                      "--engine", engine, "--precision", precision, *args)
+            assert (line["precision"], line["engine"]) == (precision, engine), line
+            exact = maps["fp32", engine]
+            largest = np.abs(exact).max()
+            diff = float(np.abs(maps[precision, engine] - exact).max())
+            assert abs(line["map_max_abs_difference_vs_fp32"] - diff) <= 1e-6 * largest, (line, diff)
+            assert abs(line["map_relative_difference_vs_fp32"] - diff / largest) <= 1e-6, (line, diff)
+            if precision == "bf16":
+                assert 0 < diff <= 1e-2 * largest, f"bf16 {engine}: {diff} of {largest}"
+            else:  # TF32 is a CUDA matter: on the CPU tf32 is exact float32
+                assert (maps[precision, engine] == exact).all(), f"{precision} {engine} differs from fp32"
+    bf16_largest = np.abs(maps["bf16", "full"]).max()
+    assert np.abs(maps["bf16", "incremental"] - maps["bf16", "full"]).max() <= 1e-3 * bf16_largest
+    lines = bench_lines(bench, "--model", model, "--input", "3x67x67", *args, "--engine", "incremental",
+                        "--precision", "bf16", "--repeat", "2", "--loop-windows", "2", "--threads", "1",
+                        "--matmul-n", "64", "--score", "logit")
+    summary = lines[-1]
+    assert summary["precision"] == "bf16" and summary["engine"] == "incremental", summary
+    assert 0 < summary["map_relative_difference_vs_fp32"] <= 1e-2, summary
+    assert summary["map_max_abs_difference"] <= 1e-3 * summary["map_max_abs_value"], summary
+    assert lines[-2]["max_abs_diff_vs_engine"] <= 1e-3 * summary["map_max_abs_value"], lines[-2]
+
+
 def check_no_chain(bench, model, work):
     line = run_failing(bench, 2, "--model", model, "--engine", "incremental", "--window", "112", "--stride", "56")
     assert line == ("convscope-bench: the incremental engine does not apply to this model: the model does not "
@@ -260,7 +292,8 @@ CASES = {"batch-invariant": (check_batch_invariant, "patch_probe.pt"),
          "input-npy": (check_input_npy, "patch_probe.pt"),
          "no-chain": (check_no_chain, "patch_probe.pt"),
          "incremental": (check_incremental, "chain_probe.pt"),
-         "bench-incremental": (check_bench_incremental, "chain_probe.pt")}
+         "bench-incremental": (check_bench_incremental, "chain_probe.pt"),
+         "precision": (check_precision, "chain_probe.pt")}
 
 
 def main():

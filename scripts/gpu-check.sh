@@ -1,24 +1,183 @@
 #!/usr/bin/env bash
-# GPU checks, on a machine with an NVIDIA GPU and driver (finishes in well under 5 minutes):
-#   1. builds the native kernels with CUDA required and runs their CTest tests, the CUDA one included
-#      (it fails rather than skips when a device is present and the results differ from the CPU twin);
-#   2. if target/convscope.jar was built with -Pgpu (LibTorch's CUDA build), runs the occlusion benchmark on
-#      the GPU against the same engine on the CPU.
-# Usage: scripts/gpu-check.sh [MODEL.pt]   (default: target/test-models/alexnet.pt)
+# convscope-bench against plain PyTorch on the same device, in one command (DESIGN.md §5's vocabulary).
+#
+#   scripts/gpu-check.sh [--cpu] [--tiny] [--models alexnet,resnet18,vgg16] [--precisions fp32,tf32,bf16]
+#                        [--build DIR] [--no-build] [--no-ctest] [--out DIR] [--repeat N]
+#
+# Needs python3 with torch and torchvision ($PYTHON, else python3 or /usr/bin/python3), CMake and a C++ compiler (and nvcc for CUDA); no Java, Maven or
+# network. On a GPU machine (the default, --device cuda):
+#   1. builds native/ with CUDA required and the LibTorch runner, against the LibTorch inside the Python's torch
+#      (torch.utils.cmake_prefix_path; -DTorch_DIR=... in CMAKE_ARGS wins), and runs CTest;
+#   2. writes each model as TorchScript with models/export_torchvision.py (random weights, seed 0);
+#   3. runs convscope-bench --engine incremental (it times the full engine beside it) per precision, and
+#      bench/pytorch_baseline.py (same models, weights, grid and device);
+#   4. prints JSON lines: {"check": "runner", ...} per model and precision, the baseline's
+#      {"bench": "pytorch-baseline", ...} lines, and {"check": "compare", ...} per model and precision: our
+#      faster engine's ms per map against PyTorch's best variant of that precision, with the issue's targets.
+# --cpu does the same on the CPU (Debian's torch and libtorch-dev: precisions fp32,bf16, AlexNet only by
+# default; OpenBLAS is put first where libopenblas0-pthread is installed, and the baseline reports which BLAS
+# ran). --tiny is a 32 x 32 input, window 16, stride 16 and ResNet18 only: seconds on two cores, for CTest.
+# Exit 0 when every step ran (targets missed are reported, not failed), 77 when no Python has torch and
+# torchvision, 2 on a bad option, else 1 with the failing step's log (after the measurements, when CTest failed).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-build=target/native-build-gpu
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DCONVSCOPE_WITH_CUDA=ON >/dev/null
-cmake --build "$build" --parallel >/dev/null
-nvidia-smi --query-gpu=name,driver_version --format=csv,noheader || true
-ctest --test-dir "$build" --output-on-failure
 
-model="${1:-target/test-models/alexnet.pt}"
-if [ -f target/convscope.jar ] && [ -f "$model" ]; then
-  java -jar target/convscope.jar bench occlusion --model "$model" --device cuda --repeat 3 --loop-windows 24
-  java -jar target/convscope.jar bench occlusion --model "$model" --device cpu --repeat 1 --loop-windows 8
-else
-  echo "gpu-check: skipping the Java benchmark (build target/convscope.jar with 'mvn -Pgpu -DskipTests package'" \
-       "and make $model with models/make_test_models.py)"
+device=cuda models="" precisions="" build="" do_build=1 do_ctest=1 out="" repeat=3 tiny=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --cpu) device=cpu ;;
+    --tiny) tiny=1 ;;
+    --models) models="$2"; shift ;;
+    --precisions) precisions="$2"; shift ;;
+    --build) build="$2"; shift ;;
+    --no-build) do_build=0 ;;
+    --no-ctest) do_ctest=0 ;;
+    --out) out="$2"; shift ;;
+    --repeat) repeat="$2"; shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    *) echo "gpu-check: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+# $PYTHON, else the first of python3 and /usr/bin/python3 that has torch.
+python="${PYTHON:-}"
+if [ -z "$python" ]; then
+  for candidate in python3 /usr/bin/python3; do
+    if "$candidate" -c 'import torch, torchvision' 2>/dev/null; then python="$candidate"; break; fi
+  done
 fi
+if [ -z "$python" ] || ! "$python" -c 'import torch, torchvision' 2>/dev/null; then
+  echo "gpu-check: skipped: no python3 with torch and torchvision found; set PYTHON" >&2
+  exit 77
+fi
+if [ "$device" = cuda ]; then
+  build="${build:-target/native-build-gpu}"
+  models="${models:-alexnet,resnet18,vgg16}"
+  precisions="${precisions:-fp32,tf32,bf16}"
+else
+  build="${build:-target/native-build-cpu}"
+  models="${models:-alexnet}"
+  precisions="${precisions:-fp32,bf16}"
+  # A fair CPU baseline runs on OpenBLAS, not the reference BLAS Debian's libblas.so.3 may point at.
+  openblas=/usr/lib/x86_64-linux-gnu/openblas-pthread
+  if [ -e "$openblas/libblas.so.3" ]; then export LD_LIBRARY_PATH="$openblas${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; fi
+fi
+size=224 window=50 stride=10 loop=8 matmul=2048
+if [ "$tiny" = 1 ]; then
+  size=32 window=16 stride=16 loop=1 repeat=2 matmul=128
+  [ -n "$models" ] && [ "$models" != alexnet ] || models=resnet18
+fi
+out="${out:-target/gpu-check}"
+mkdir -p "$out/models"
+
+if [ "$do_build" = 1 ]; then
+  # The runner's CTest models are written by the Python whose LibTorch the runner links.
+  cmake_args=(-DCMAKE_BUILD_TYPE=Release -DCONVSCOPE_WITH_TORCH=ON
+              "-DCONVSCOPE_TORCH_PYTHON=$(command -v "$python")")
+  if [ "$device" = cuda ]; then
+    cmake_args+=(-DCONVSCOPE_WITH_CUDA=ON)
+    # Only this machine's GPU: a quicker build than every architecture.
+    if "$python" -c 'import sys, re, subprocess; v = re.search(r"(\d+)\.(\d+)", subprocess.run(["cmake", "--version"], capture_output=True, text=True).stdout); sys.exit(0 if (int(v[1]), int(v[2])) >= (3, 24) else 1)'; then
+      cmake_args+=(-DCMAKE_CUDA_ARCHITECTURES=native)
+    fi
+  fi
+  prefix="$("$python" -c 'import torch; print(torch.utils.cmake_prefix_path)' 2>/dev/null || true)"
+  if [ -n "$prefix" ] && [ -e "$prefix/Torch/TorchConfig.cmake" ]; then
+    cmake_args+=("-DCMAKE_PREFIX_PATH=$prefix")
+  fi
+  # shellcheck disable=SC2086  # CMAKE_ARGS is a list of words on purpose
+  cmake -S . -B "$build" "${cmake_args[@]}" ${CMAKE_ARGS:-} >"$out/cmake.log" 2>&1 \
+    || { tail -20 "$out/cmake.log" >&2; echo "gpu-check: configuring failed (see $out/cmake.log)" >&2; exit 1; }
+  cmake --build "$build" --parallel "$(nproc)" >"$out/build.log" 2>&1 \
+    || { grep -m 20 -B2 -A6 'error' "$out/build.log" >&2 || tail -30 "$out/build.log" >&2; exit 1; }
+fi
+bench="$build/convscope-bench"
+[ -x "$bench" ] || { echo "gpu-check: $bench is missing; build without --no-build" >&2; exit 1; }
+if [ "$device" = cuda ]; then
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
+fi
+# A failed CTest is reported and makes the exit status 1, but the measurements still run: one GPU session
+# should bring back both.
+status=0
+if [ "$do_ctest" = 1 ]; then
+  if ! ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)" >"$out/ctest.log" 2>&1; then
+    tail -40 "$out/ctest.log" >&2
+    echo "gpu-check: CTest failed (see $out/ctest.log); measuring anyway" >&2
+    status=1
+  fi
+  grep -E 'tests passed|Skipped|Not Run' "$out/ctest.log" || true
+fi
+
+IFS=, read -r -a model_list <<<"$models"
+IFS=, read -r -a precision_list <<<"$precisions"
+for m in "${model_list[@]}"; do
+  [ -f "$out/models/$m.pt" ] || "$python" models/export_torchvision.py "$m" --seed 0 --out "$out/models" >/dev/null
+done
+
+# Our runner: one process per model and precision; the incremental engine where it applies, timed with the
+# full engine beside it; else the full engine alone.
+: >"$out/runner.jsonl"
+for m in "${model_list[@]}"; do
+  for p in "${precision_list[@]}"; do
+    args=(--model "$out/models/$m.pt" --input "3x${size}x${size}" --window "$window" --stride "$stride"
+          --device "$device" --precision "$p" --repeat "$repeat" --loop-windows "$loop" --matmul-n "$matmul")
+    if ! "$bench" "${args[@]}" --engine incremental >"$out/run.jsonl" 2>"$out/run.err" &&
+       ! "$bench" "${args[@]}" --engine full >"$out/run.jsonl" 2>"$out/run.err"; then
+      # One failed case is reported and the others still run.
+      "$python" -c 'import json, sys; print(json.dumps({"check": "runner-error", "model": sys.argv[1],
+                    "precision": sys.argv[2], "error": open(sys.argv[3]).read().strip()}))' "$m" "$p" "$out/run.err"
+      status=1
+      continue
+    fi
+    grep '"occlusion-summary"' "$out/run.jsonl" | sed "s/^{/{\"model_name\": \"$m\", /" >>"$out/runner.jsonl"
+  done
+done
+
+# PyTorch as a user would write it, on the same device, models, weights and grid.
+"$python" bench/pytorch_baseline.py --device "$device" --models "$models" --size "$size" --window "$window" \
+  --stride "$stride" --repeat "$((repeat + 2))" --loop-windows "$loop" --seed 0 >"$out/pytorch.jsonl" \
+  || { echo "gpu-check: bench/pytorch_baseline.py failed" >&2; status=1; }
+
+"$python" - "$out/runner.jsonl" "$out/pytorch.jsonl" "$size" <<'EOF'
+import json, sys
+runner = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+torch_lines = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+full_grid = sys.argv[3] == "224"
+# The issue's targets (ms per 361-window map on one H100 or H200).
+targets = {("alexnet", "bf16"): 2.0, ("alexnet", "fp32"): 4.5, ("vgg16", "bf16"): 15.0}
+for r in runner:
+    windows = r["windows"]
+    engine_ms = 1e3 * windows / r["engine_windows_per_s"]
+    full_ms = 1e3 * windows / r["full_windows_per_s"]
+    print(json.dumps({"check": "runner", "model": r["model_name"], "device": r["device"],
+                      "precision": r["precision"], "engine": r["engine"], "windows": windows,
+                      "engine_ms": round(engine_ms, 3), "full_ms": round(full_ms, 3),
+                      "loop_ms": round(1e3 * windows / r["loop_windows_per_s"], 3),
+                      "map_relative_difference_vs_fp32": r["map_relative_difference_vs_fp32"],
+                      "engines_max_abs_difference": r["map_max_abs_difference"],
+                      "engine_note": r["engine_note"], "torch": r["torch"]}))
+for t in torch_lines:
+    print(json.dumps(t))
+for r in runner:
+    model, precision = r["model_name"], r["precision"]
+    fastest = max(r["engine_windows_per_s"], r["full_windows_per_s"])
+    ours_ms = 1e3 * r["windows"] / fastest
+    variants = {"fp32": ["fp32"], "tf32": ["tf32"], "bf16": ["bf16", "bf16-graph"]}[precision]
+    theirs = [t for t in torch_lines if t["model"] == model and t["variant"] in variants]
+    if not theirs:
+        continue
+    best = min(theirs, key=lambda t: t["ms"])
+    line = {"check": "compare", "model": model, "device": r["device"], "precision": precision,
+            "ours_ms": round(ours_ms, 3), "ours_engine": r["engine"] if r["engine_windows_per_s"] >= fastest else "full",
+            "pytorch_ms": best["ms"], "pytorch_variant": best["variant"],
+            "speedup_vs_pytorch": round(best["ms"] / ours_ms, 2)}
+    target = targets.get((model, precision)) if full_grid and r["device"] == "cuda" else None
+    if target is not None:
+        line["target_ms"] = target
+        line["meets_target"] = ours_ms <= target
+    if precision == "bf16":
+        line["bf16_within_1e-2"] = r["map_relative_difference_vs_fp32"] <= 1e-2
+    print(json.dumps(line))
+EOF
+exit "$status"

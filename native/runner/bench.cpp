@@ -43,7 +43,8 @@ double matmul_gflops(int64_t n, const DeviceChoice& device) {
     return median(rates);
 }
 
-// The baseline: windows 0 .. count-1, each occluded with plain LibTorch calls and scored by its own forward.
+// The baseline: windows 0 .. count-1, each occluded with plain LibTorch calls and scored by its own forward (the
+// full engine's, in the run's precision).
 std::vector<float> loop_scores(const PreparedRun& run, int64_t count) {
     const Options& o = *run.options;
     std::vector<float> out;
@@ -51,7 +52,7 @@ std::vector<float> loop_scores(const PreparedRun& run, int64_t count) {
         const cs_window& w = run.inputs.grid->windows[static_cast<size_t>(k)];
         torch::Tensor x = run.inputs.image.clone();
         x.narrow(2, w.top, w.height).narrow(3, w.left, w.width).fill_(o.fill);
-        out.push_back(scores_of(run.inputs.model->forward({x}).toTensor(), run.target, o.logit)[0]);
+        out.push_back(scores_of(run.chosen->full->image_output(x), run.target, o.logit)[0]);
     }
     return out;
 }
@@ -146,6 +147,7 @@ void run_benchmark(const PreparedRun& run) {
         .add("grid", std::to_string(grid.rows()) + "x" + std::to_string(grid.cols()))
         .add("batch", batch)
         .add("device", device.name())
+        .add("precision", to_string(o.precision))
         .add("threads", run.inputs.threads)
         .add("engine", use.name())
         .add("engine_note", use.note)
@@ -158,6 +160,8 @@ void run_benchmark(const PreparedRun& run) {
         .add("fraction_of_counted_saving", speedup_vs_full / use.counted_speedup())
         .add_score("map_max_abs_difference", map_difference)
         .add_score("map_max_abs_value", map_largest)
+        .add_score("map_max_abs_difference_vs_fp32", run.vs_fp32)
+        .add_score("map_relative_difference_vs_fp32", run.fp32_largest > 0 ? run.vs_fp32 / run.fp32_largest : 0.0)
         .add("engine_setup_ms", run.setup_ms)
         .add("speedup_vs_loop", median(versus_loop))
         .add("engine_gflops", engine * gflop_per_window)

@@ -20,6 +20,8 @@ struct PreparedRun {
     float base_score;
     int64_t target;
     double setup_ms;          // choosing and preparing the engine
+    double vs_fp32;           // a lower precision's largest difference from the fp32 map (0 for fp32)
+    double fp32_largest;      // the fp32 map's largest magnitude (0 for fp32)
     std::string model_name;   // the model file's name
     std::string input;        // "CxHxW"
 };

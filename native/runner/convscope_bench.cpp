@@ -5,7 +5,8 @@
 // copies of a chunk written by cs_occlude_batch_* straight into the chunk tensor's memory) or the exact
 // incremental engine (patches carried through the model's leading chain, convscope/incremental.h), chosen by
 // --engine as the Java side chooses; softmax and target selection run on the tensor; one float per window is
-// read back. Then it times that engine against the full engine, a loop of one forward pass per window and a
+// read back. --precision tf32|bf16 then scores the map again in that arithmetic and reports its difference from
+// the fp32 one. Then it times that engine against the full engine, a loop of one forward pass per window and a
 // 2048x2048 float32 matmul, in interleaved rounds, and prints JSON lines in the vocabulary of DESIGN.md §5.
 // `--map F.npy` writes the map and `--input-npy X.npy` reads the input, for comparison with the Java side.
 //
@@ -22,6 +23,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
@@ -125,7 +127,7 @@ int run(const Options& o) {
         throw UsageError("--target " + std::to_string(target) + " is not a class of this model, which has " +
                          std::to_string(classes) + " (0.." + std::to_string(classes - 1) + ")");
     }
-    const float base = scores_of(base_logits, target, o.logit)[0];
+    float base = scores_of(base_logits, target, o.logit)[0];
 
     int64_t batch = o.batch > 0 ? o.batch : even_chunks(grid.count(), auto_batch(channels, height, width, device.cuda));
     batch = std::min(batch, grid.count());
@@ -137,8 +139,23 @@ int run(const Options& o) {
     const double setup_ms = ms_since(setup_start);
 
     // The map, from the first (untimed, warm-up) engine run: cell (i, j) = s(x) - s(x occluded at (i, j)).
-    std::vector<float> map = score_windows(*chosen.scorer, grid.count(), target, o.logit);
-    for (float& v : map) v = base - v;
+    // Engines are chosen and proved in float32; a lower precision then scores the map again, base score
+    // included, and reports its largest difference from the exact map. TF32 on the CPU is float32 itself.
+    std::vector<float> map = occlusion_map(*chosen.scorer, grid.count(), target, o.logit, base);
+    double vs_fp32 = 0, fp32_largest = 0;
+    if (o.precision == Precision::Bf16 || (o.precision == Precision::Tf32 && device.cuda)) {
+        const std::vector<float> exact = map;
+        apply_precision(model, device, o.precision);
+        const torch::ScalarType compute = compute_type(o.precision);
+        chosen.scorer->set_compute_type(compute);
+        chosen.full->set_compute_type(compute);
+        base = scores_of(chosen.scorer->image_output(image), target, o.logit)[0];
+        map = occlusion_map(*chosen.scorer, grid.count(), target, o.logit, base);
+        for (size_t k = 0; k < map.size(); ++k) {
+            vs_fp32 = std::max(vs_fp32, std::fabs(static_cast<double>(map[k]) - exact[k]));
+            fp32_largest = std::max(fp32_largest, std::fabs(static_cast<double>(exact[k])));
+        }
+    }
     const size_t best = static_cast<size_t>(std::max_element(map.begin(), map.end()) - map.begin());
     const std::string model_name = std::filesystem::path(o.model).filename().string();
     const std::string input = std::to_string(channels) + "x" + std::to_string(height) + "x" + std::to_string(width);
@@ -159,6 +176,9 @@ int run(const Options& o) {
         .add("largest_drop_col", static_cast<int64_t>(best) % grid.cols())
         .add("batch", batch)
         .add("device", device.name())
+        .add("precision", to_string(o.precision))
+        .add_score("map_max_abs_difference_vs_fp32", vs_fp32)
+        .add_score("map_relative_difference_vs_fp32", fp32_largest > 0 ? vs_fp32 / fp32_largest : 0.0)
         .add("engine", chosen.use.name())
         .add("engine_note", chosen.use.note)
         .add("counted_speedup", chosen.use.counted_speedup())
@@ -166,7 +186,8 @@ int run(const Options& o) {
         .print();
     if (o.map_only) return 0;
 
-    PreparedRun prepared{&o, inputs, &chosen, std::move(map), base, target, setup_ms, model_name, input};
+    PreparedRun prepared{&o, inputs, &chosen, std::move(map), base, target, setup_ms, vs_fp32, fp32_largest,
+                         model_name, input};
     run_benchmark(prepared);
     return 0;
 }

@@ -40,7 +40,7 @@ public:
 protected:
     torch::Tensor chain_output(int64_t from, int64_t to) override {
         // The chunk buffer is rewritten by the next call, but the channels-last copy is a tensor of its own.
-        return chain_->run_links(0, channels_last(chunks_->occluded(from, to)));
+        return chain_->run_links(0, channels_last(chunks_->occluded(from, to).to(compute_)));
     }
 
 private:
@@ -55,15 +55,20 @@ public:
 
     int64_t windows_per_call() const override { return chunks_->batch(); }
 
-    torch::Tensor outputs(int64_t from, int64_t to) override {
-        c10::IValue out = model_->forward({chunks_->occluded(from, to)});
+    torch::Tensor outputs(int64_t from, int64_t to) override { return forward(chunks_->occluded(from, to)); }
+
+    torch::Tensor image_output(const torch::Tensor& image) override { return forward(image); }
+
+private:
+    torch::Tensor forward(const torch::Tensor& input) {
+        c10::IValue out = model_->forward({input.to(compute_)});
         if (!out.isTensor()) {
             throw std::runtime_error("the model must return one tensor of class scores, got " + out.tagKind());
         }
         return out.toTensor();
     }
 
-private:
+
     Module* model_;
     std::shared_ptr<OccludedChunks> chunks_;
 };
@@ -179,9 +184,20 @@ torch::Tensor ChainDecomposition::run_links(size_t from, torch::Tensor x) const 
     return x;
 }
 
-torch::Tensor ChainDecomposition::run_rest(torch::Tensor x) const {
-    for (size_t s = 0; s < rest_.size(); ++s) x = rest_[s].forward(flatten_before_[s] ? x.flatten(1, -1) : x);
+torch::Tensor ChainDecomposition::run_rest(torch::Tensor x, torch::ScalarType compute) const {
+    x = x.to(compute);
+    for (size_t s = 0; s < rest_.size(); ++s) {
+        if (s + 1 == rest_.size()) x = x.to(torch::kFloat);
+        x = rest_[s].forward(flatten_before_[s] ? x.flatten(1, -1) : x);
+    }
     return x;
+}
+
+void ChainDecomposition::keep_last_float() const {
+    if (rest_.empty()) return;
+    Module last = rest_.back().module;  // a handle: casting it casts the model's module
+    c10::InferenceMode normal(false);   // as apply_precision casts
+    last.to(torch::kFloat);
 }
 
 bool proof_close(const torch::Tensor& a, const torch::Tensor& b) {
@@ -206,7 +222,16 @@ torch::Tensor ChainScorer::outputs(int64_t from, int64_t to) {
         chain_outputs.push_back(chain_output(chunk, std::min(to, chunk + batch_)));
     }
     torch::Tensor x = chain_outputs.size() == 1 ? chain_outputs[0] : torch::cat(chain_outputs, 0);
-    return chain_->run_rest(x);
+    return chain_->run_rest(x, compute_);
+}
+
+torch::Tensor ChainScorer::image_output(const torch::Tensor& image) {
+    return chain_->run_rest(chain_->run_links(0, channels_last(image.to(compute_))), compute_);
+}
+
+void ChainScorer::set_compute_type(torch::ScalarType type) {
+    ChunkScorer::set_compute_type(type);
+    if (type != torch::kFloat) chain_->keep_last_float();
 }
 
 double EngineUse::counted_speedup() const {
@@ -280,6 +305,12 @@ std::vector<float> score_windows(ChunkScorer& scorer, int64_t count, int64_t tar
         std::copy(s.begin(), s.end(), out.begin() + from);
     }
     return out;
+}
+
+std::vector<float> occlusion_map(ChunkScorer& scorer, int64_t count, int64_t target, bool logit, float base) {
+    std::vector<float> map = score_windows(scorer, count, target, logit);
+    for (float& v : map) v = base - v;
+    return map;
 }
 
 }  // namespace convscope::bench

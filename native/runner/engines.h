@@ -49,6 +49,16 @@ public:
     virtual int64_t windows_per_call() const = 0;
     // Valid until the next call.
     virtual torch::Tensor outputs(int64_t from, int64_t to) = 0;
+    // The model's output for one unoccluded or occluded image (1 x C x H x W, float32) as this engine's layers
+    // compute it: the base score, and the loop baseline's forward.
+    virtual torch::Tensor image_output(const torch::Tensor& image) = 0;
+    // The element type the model's layers compute in, after apply_precision cast the model: the chunks and
+    // patches our kernels write stay float32 and are cast to it before each layer, and layer outputs back to
+    // float32 for the kernels.
+    virtual void set_compute_type(torch::ScalarType type) { compute_ = type; }
+
+protected:
+    torch::ScalarType compute_ = torch::kFloat;
 };
 
 // The occluded copies of the image, chunk by chunk, written by cs_occlude_batch_cpu / _cuda straight into one
@@ -88,8 +98,12 @@ public:
     // Runs links from .. the end of the chain on x.
     torch::Tensor run_links(size_t from, torch::Tensor x) const;
     // Runs the modules after the chain on the chain's output (flattening before a module that wants vectors,
-    // as decided on the unoccluded run): the model's output.
-    torch::Tensor run_rest(torch::Tensor x) const;
+    // as decided on the unoccluded run): the model's output. For a compute type other than float32, all but the
+    // last module run on x cast to it, and the last one (kept in float32 by keep_last_float) on its input cast
+    // back: class scores rounded to bfloat16's 8 bits would blur the map by far more than the layers do.
+    torch::Tensor run_rest(torch::Tensor x, torch::ScalarType compute = torch::kFloat) const;
+    // Casts the last module after the chain back to float32 (after apply_precision cast the whole model).
+    void keep_last_float() const;
     // Floats of the chain's output per window.
     int64_t chain_output_elements() const { return outputs_.back().numel(); }
 
@@ -119,10 +133,12 @@ public:
     ChainScorer(std::shared_ptr<const ChainDecomposition> chain, int64_t batch, int64_t window_count);
     int64_t windows_per_call() const override { return head_batch_; }
     torch::Tensor outputs(int64_t from, int64_t to) override;
+    torch::Tensor image_output(const torch::Tensor& image) override;
+    void set_compute_type(torch::ScalarType type) override;
 
 protected:
     // The chain's output for windows from .. to - 1 (at most batch), in a tensor of its own: the next chunk may
-    // reuse any buffer this one used.
+    // reuse any buffer this one used. Either float32 or the compute type; the rest runs on the latter.
     virtual torch::Tensor chain_output(int64_t from, int64_t to) = 0;
 
     std::shared_ptr<const ChainDecomposition> chain_;
@@ -161,6 +177,9 @@ std::vector<float> scores_of(const torch::Tensor& outputs, int64_t target, bool 
 
 // The scores of every window of the grid, in grid order, the scorer's windows_per_call() at a time.
 std::vector<float> score_windows(ChunkScorer& scorer, int64_t count, int64_t target, bool logit);
+
+// The occlusion map in grid order: base - the score of each window.
+std::vector<float> occlusion_map(ChunkScorer& scorer, int64_t count, int64_t target, bool logit, float base);
 
 }  // namespace convscope::bench
 

@@ -100,6 +100,27 @@ torch::Tensor IncrementalScorer::apply(size_t l, const torch::Tensor& regions) c
     return apply_link(chain_->links()[l], weights_[l], biases_[l], regions);
 }
 
+torch::Tensor IncrementalScorer::padded_base(size_t l, const torch::Tensor& input) const {
+    const double pad_value =
+        chain_->links()[l].kind == LinkKind::MaxPool ? -std::numeric_limits<double>::infinity() : 0.0;
+    return channels_last(torch::constant_pad_nd(input.to(torch::kFloat), pads_[l], pad_value));
+}
+
+void IncrementalScorer::set_compute_type(torch::ScalarType type) {
+    ChainScorer::set_compute_type(type);
+    // The base activations as the layers now compute them: the parts of a window's tensors that its patch
+    // leaves alone must be the unoccluded run's (image_output's), or every window's score would shift by the
+    // difference between float32 and bfloat16 bases.
+    const std::vector<Link>& links = chain_->links();
+    torch::Tensor x = channels_last(image_.to(type));
+    for (size_t l = 0; l < links.size(); ++l) {
+        if (l < incremental_ && padded_bases_[l].defined()) padded_bases_[l] = padded_base(l, x);
+        if (l == incremental_) break;
+        x = links[l].forward(x.clone());  // a clone: in-place modules would overwrite x
+    }
+    switch_base_ = channels_last(x.to(torch::kFloat));
+}
+
 torch::Tensor IncrementalScorer::chain_output(int64_t from, int64_t to) {
     const Kernels kernels{device_.cuda, threads_, stream_};
     const std::vector<Link>& links = chain_->links();
@@ -117,20 +138,21 @@ torch::Tensor IncrementalScorer::chain_output(int64_t from, int64_t to) {
         if (l == 0) {
             kernels.fill(fill_, at, regions);
         } else {
-            const torch::Tensor incoming = channels_last(patch);
+            const torch::Tensor incoming = channels_last(patch.to(torch::kFloat));
             kernels.paste(incoming, at, regions);
         }
-        patch = apply(l, regions);
+        patch = apply(l, regions.to(compute_));
     }
     torch::Tensor full = full_buffer_.narrow(0, 0, n);
     const cs_patch_place* at = place_at(switch_places_, from);
     kernels.gather(switch_base_, at, full);
-    const torch::Tensor incoming = channels_last(patch);
+    const torch::Tensor incoming = channels_last(patch.to(torch::kFloat));
     kernels.paste(incoming, at, full);
     if (incremental_ == links.size()) {
         return full.clone();  // the buffer is rewritten by the next chunk
     }
-    return chain_->run_links(incremental_, full);
+    // A cast to bfloat16 is a tensor of its own already.
+    return chain_->run_links(incremental_, compute_ == torch::kFloat ? full : full.to(compute_));
 }
 
 std::shared_ptr<IncrementalScorer> IncrementalScorer::plan(std::shared_ptr<const ChainDecomposition> chain,
@@ -190,15 +212,13 @@ std::shared_ptr<IncrementalScorer> IncrementalScorer::plan(std::shared_ptr<const
     const auto options = torch::TensorOptions().device(in.device.device).dtype(torch::kFloat);
     b->padded_bases_.resize(count);
     b->region_buffers_.resize(count);
+    b->pads_.resize(count);
     for (size_t l = 0; l < b->incremental_; ++l) {
         const Link& link = links[l];
         if (link.kind == LinkKind::Pointwise && l > 0) continue;
         const cs_layer_plan& plan = plans[l];
-        const double pad_value =
-            link.kind == LinkKind::MaxPool ? -std::numeric_limits<double>::infinity() : 0.0;
-        torch::Tensor padded = channels_last(torch::constant_pad_nd(
-            chain->base_input(l), {plan.pad_before[1], plan.pad_after[1], plan.pad_before[0], plan.pad_after[0]},
-            pad_value));
+        b->pads_[l] = {plan.pad_before[1], plan.pad_after[1], plan.pad_before[0], plan.pad_after[0]};
+        torch::Tensor padded = b->padded_base(l, chain->base_input(l));
         if (link.kind != LinkKind::Pointwise &&
             !proof_close(apply_link(link, b->weights_[l], b->biases_[l], padded), chain->base_output(l))) {
             throw NotApplicable(link.path + " (" + link.type + ") computes something else than its padded form: "
@@ -210,6 +230,7 @@ std::shared_ptr<IncrementalScorer> IncrementalScorer::plan(std::shared_ptr<const
     }
 
     const bool all_patches = b->incremental_ == count;
+    b->image_ = in.image;
     b->switch_base_ = channels_last(all_patches ? chain->base_output(count - 1) : chain->base_input(b->incremental_));
     b->full_buffer_ = torch::empty({in.batch, b->switch_base_.size(1), b->switch_base_.size(2),
                                     b->switch_base_.size(3)},

@@ -7,6 +7,7 @@
 #ifndef CONVSCOPE_RUNNER_INCREMENTAL_ENGINE_H
 #define CONVSCOPE_RUNNER_INCREMENTAL_ENGINE_H
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -30,6 +31,8 @@ public:
     int64_t chain_planned_macs() const { return chain_planned_macs_; }
     // Which layers run on patches, for the summary.
     const std::string& description() const { return description_; }
+    // Recomputes the base activations in the new compute type (see apply_precision).
+    void set_compute_type(torch::ScalarType type) override;
 
 protected:
     // Patches through the incremental layers, then full tensors.
@@ -38,6 +41,8 @@ protected:
 private:
     IncrementalScorer(std::shared_ptr<const ChainDecomposition> chain, const EngineInputs& in);
     torch::Tensor apply(size_t l, const torch::Tensor& regions) const;
+    // Layer l's base input, padded for its regions (float32, channels-last).
+    torch::Tensor padded_base(size_t l, const torch::Tensor& input) const;
 
     std::vector<torch::Tensor> weights_;
     std::vector<torch::Tensor> biases_;
@@ -46,6 +51,8 @@ private:
     DeviceChoice device_;
     int threads_ = 0;
     void* stream_ = nullptr;
+    torch::Tensor image_;                      // the unoccluded input, 1 x C x H x W float32
+    std::vector<std::array<int64_t, 4>> pads_;  // per patch layer: constant_pad_nd's left, right, top, bottom
     std::vector<torch::Tensor> padded_bases_;
     std::vector<torch::Tensor> region_buffers_;
     torch::Tensor switch_base_;

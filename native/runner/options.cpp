@@ -6,6 +6,7 @@
 #include <exception>
 #include <iostream>
 #include <iterator>
+#include <utility>
 #include <vector>
 
 #include "errors.h"
@@ -15,6 +16,7 @@ namespace convscope::bench {
 const char* const kUsage =
     "usage: convscope-bench --model M.pt [--input 3x224x224 | --input-npy X.npy] [--window 50|HxW]\n"
     "                       [--stride 10|HxW] [--engine full|incremental|auto] [--device cpu|cuda]\n"
+    "                       [--precision fp32|tf32|bf16]\n"
     "                       [--batch N] [--threads N] [--loop-windows N] [--repeat N] [--matmul-n N]\n"
     "                       [--target K] [--score prob|logit] [--fill V]\n"
     "                       [--constant-input V] [--seed N] [--map F.npy] [--map-only]\n";
@@ -31,6 +33,15 @@ const char* to_string(EngineRequest e) {
         case EngineRequest::Auto: break;
     }
     return "auto";
+}
+
+const char* to_string(Precision p) {
+    switch (p) {
+        case Precision::Tf32: return "tf32";
+        case Precision::Bf16: return "bf16";
+        case Precision::Fp32: break;
+    }
+    return "fp32";
 }
 
 namespace {
@@ -90,6 +101,17 @@ Size2 parse_size2(const std::string& flag, const std::string& text) {
     throw UsageError(flag + " needs N or HxW, got '" + text + "'");
 }
 
+// The value of a flag with named values ("full", "incremental", ...); the error lists them in order.
+template <typename T, size_t N>
+T parse_choice(const std::string& flag, const std::string& value, const std::pair<const char*, T> (&choices)[N]) {
+    std::string names;
+    for (size_t k = 0; k < N; ++k) {
+        if (value == choices[k].first) return choices[k].second;
+        names += (k == 0 ? "" : k + 1 == N ? " or " : ", ") + std::string(choices[k].first);
+    }
+    throw UsageError(flag + " must be " + names + ", got '" + value + "'");
+}
+
 }  // namespace
 
 Options parse_options(int argc, char** argv) {
@@ -108,9 +130,9 @@ Options parse_options(int argc, char** argv) {
             throw UsageError("unexpected argument '" + flag + "'; options start with -- (see --help)");
         }
         static const char* const kValued[] = {"--model", "--input", "--input-npy", "--window", "--stride",
-                                              "--engine", "--device", "--batch", "--threads", "--loop-windows",
-                                              "--repeat", "--matmul-n", "--target", "--score", "--fill",
-                                              "--constant-input", "--input-fill", "--seed", "--map"};
+                                              "--engine", "--device", "--precision", "--batch", "--threads",
+                                              "--loop-windows", "--repeat", "--matmul-n", "--target", "--score",
+                                              "--fill", "--constant-input", "--input-fill", "--seed", "--map"};
         if (std::find_if(std::begin(kValued), std::end(kValued), [&](const char* f) { return flag == f; }) ==
             std::end(kValued)) {
             throw UsageError("unknown option " + flag + " (see --help)");
@@ -138,20 +160,17 @@ Options parse_options(int argc, char** argv) {
         } else if (flag == "--stride") {
             o.stride = parse_size2(flag, value);
         } else if (flag == "--engine") {
-            if (value == "full") {
-                o.engine = EngineRequest::Full;
-            } else if (value == "incremental") {
-                o.engine = EngineRequest::Incremental;
-            } else if (value == "auto") {
-                o.engine = EngineRequest::Auto;
-            } else {
-                throw UsageError("--engine must be full, incremental or auto, got '" + value + "'");
-            }
+            static const std::pair<const char*, EngineRequest> kEngines[] = {
+                {"full", EngineRequest::Full}, {"incremental", EngineRequest::Incremental},
+                {"auto", EngineRequest::Auto}};
+            o.engine = parse_choice(flag, value, kEngines);
         } else if (flag == "--device") {
-            if (value != "cpu" && value != "cuda") {
-                throw UsageError("--device must be cpu or cuda, got '" + value + "'");
-            }
-            o.cuda = value == "cuda";
+            static const std::pair<const char*, bool> kDevices[] = {{"cpu", false}, {"cuda", true}};
+            o.cuda = parse_choice(flag, value, kDevices);
+        } else if (flag == "--precision") {
+            static const std::pair<const char*, Precision> kPrecisions[] = {
+                {"fp32", Precision::Fp32}, {"tf32", Precision::Tf32}, {"bf16", Precision::Bf16}};
+            o.precision = parse_choice(flag, value, kPrecisions);
         } else if (flag == "--batch") {
             o.batch = parse_int(flag, value, 1);
         } else if (flag == "--threads") {
@@ -165,10 +184,8 @@ Options parse_options(int argc, char** argv) {
         } else if (flag == "--target") {
             o.target = parse_int(flag, value, 0);
         } else if (flag == "--score") {
-            if (value != "prob" && value != "logit") {
-                throw UsageError("--score must be prob or logit, got '" + value + "'");
-            }
-            o.logit = value == "logit";
+            static const std::pair<const char*, bool> kScores[] = {{"prob", false}, {"logit", true}};
+            o.logit = parse_choice(flag, value, kScores);
         } else if (flag == "--fill") {
             o.fill = parse_float(flag, value);
         } else if (flag == "--constant-input" || flag == "--input-fill") {

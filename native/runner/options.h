@@ -23,6 +23,13 @@ enum class EngineRequest { Full, Incremental, Auto };
 
 const char* to_string(EngineRequest e);
 
+// The arithmetic of the model's layers (--precision): float32 throughout (exact; TF32 off on CUDA), float32
+// with TF32 tensor cores in CUDA convolutions and matrix products (on the CPU the same as fp32), or bfloat16
+// layers (weights cast once; our kernels still fill float32 chunks and patches, cast before each layer).
+enum class Precision { Fp32, Tf32, Bf16 };
+
+const char* to_string(Precision p);
+
 struct Options {
     std::string model;
     int64_t channels = 3, height = 224, width = 224;
@@ -45,6 +52,7 @@ struct Options {
     bool map_only = false;
     EngineRequest engine = EngineRequest::Auto;
     bool cuda = false;         // --device cuda
+    Precision precision = Precision::Fp32;
 };
 
 extern const char* const kUsage;

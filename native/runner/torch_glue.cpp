@@ -19,6 +19,31 @@
 
 namespace convscope::bench {
 
+namespace {
+
+// TF32 in cuDNN convolutions and in CUDA matrix products ("high" float32 matmul precision), or neither. Only
+// called for CUDA runs: on the CPU, newer LibTorch may read "high" as leave to use bfloat16 matmuls.
+void set_tf32(bool on) {
+    at::globalContext().setAllowTF32CuDNN(on);
+    at::globalContext().setFloat32MatmulPrecision(on ? "high" : "highest");
+}
+
+}  // namespace
+
+torch::ScalarType compute_type(Precision precision) {
+    return precision == Precision::Bf16 ? torch::kBFloat16 : torch::kFloat;
+}
+
+void apply_precision(Module& model, const DeviceChoice& device, Precision precision) {
+    if (device.cuda) set_tf32(precision == Precision::Tf32);
+    if (precision == Precision::Bf16) {
+        // Module::to swaps each parameter's data in place; outside inference mode, so the swapped-in data are
+        // ordinary tensors like the ones they replace.
+        c10::InferenceMode normal(false);
+        model.to(torch::kBFloat16);
+    }
+}
+
 DeviceChoice choose_device(bool cuda) {
     DeviceChoice choice;
     if (!cuda) return choice;
@@ -35,8 +60,8 @@ DeviceChoice choose_device(bool cuda) {
                                  "none); use --device cpu");
     }
     // cuDNN may otherwise convolve in TF32, whose 10-bit mantissa makes the two engines' maps differ by far
-    // more than float rounding.
-    at::globalContext().setAllowTF32CuDNN(false);
+    // more than float rounding; --precision tf32 turns it on (apply_precision).
+    set_tf32(false);
     choice.device = torch::Device(torch::kCUDA, 0);
     choice.cuda = true;
     return choice;

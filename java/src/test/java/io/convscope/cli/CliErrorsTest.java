@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,16 @@ class CliErrorsTest {
         assertEquals(code, run.exitCode(), run.err());
         assertEquals("convscope filters: error: " + message + "\n", run.err());
         assertFalse(Files.exists(dir.resolve("f.png")), "no picture is left behind");
+    }
+
+    @Test
+    void cudaOnABuildWithoutCudaSaysHowToGetOne() {
+        Assumptions.assumeFalse(Device.cudaBuild(), "this is a -Pgpu build");
+        CliRun run = CliRun.of("layers", "--model", TestModels.path("tiny.pt").toString(), "--device", "cuda");
+        assertEquals(1, run.exitCode(), run.err());
+        assertEquals("convscope layers: error: --device cuda: this build has no CUDA (LibTorch's CPU build); build one "
+                + "with 'mvn -Pgpu package' (see README \"GPU\"), or use --device cpu\n", run.err());
+        assertEquals("", run.out());
     }
 
     @Test

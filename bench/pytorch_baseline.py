@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""The occlusion map as a PyTorch user would write it, timed: the baseline convscope-bench is measured against.
+
+    bench/pytorch_baseline.py [--device cuda|cpu | --cpu] [--models alexnet,resnet18,vgg16] [--size 224]
+                              [--window 50] [--stride 10] [--repeat 5] [--loop-windows 40] [--seed 0]
+                              [--threads N]
+
+For each torchvision model (random weights, seeded with --seed like models/export_torchvision.py, so the same
+model as its TorchScript export) and a random image, every window of the grid (0, s, 2s, ... while it fits, plus
+one flush with the far edge, as convscope places them) is occluded with 0 through masks precomputed once, all
+windows in one batch, then one forward, softmax and the top-1 class's score per window. Variants:
+
+    fp32         float32, TF32 off
+    tf32         float32 with TF32 in cuDNN and matmuls (CUDA only)
+    bf16         bfloat16 autocast, channels-last model and batch
+    bf16-graph   the bf16 variant captured once as a CUDA graph and replayed (CUDA only)
+    loop         one fp32 forward per window, on the first --loop-windows windows, scaled to the whole grid
+
+Prints one JSON line per model and variant: {"bench": "pytorch-baseline", "model", "variant", "device",
+"windows", "ms" (median of --repeat whole-grid runs), "windows_per_s", "max_abs_diff_vs_fp32", "torch", and on
+the CPU "threads" and "blas" (the BLAS library loaded, by threadpoolctl or /proc/self/maps)}; a graph this
+torch cannot capture gives {"variant": "bf16-graph", "error"} and the rest still runs. Exit 2 on a usage error, 1 on a runtime failure.
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+import time
+
+try:
+    import torch
+    import torchvision
+except ImportError as e:
+    print(f"pytorch_baseline.py: this Python has no {e.name}; install torch and torchvision", file=sys.stderr)
+    sys.exit(1)
+
+
+def offsets(size, window, stride):
+    """Window starts along one axis: 0, s, 2s, ... while the window fits, plus one flush with the far edge."""
+    out = list(range(0, size - window + 1, stride))
+    if out[-1] != size - window:
+        out.append(size - window)
+    return out
+
+
+def keep_masks(size, window, stride, device):
+    """N x 1 x H x W: 0 inside window n, 1 elsewhere."""
+    rows, cols = offsets(size, window, stride), offsets(size, window, stride)
+    masks = torch.ones(len(rows) * len(cols), 1, size, size, device=device)
+    for i, top in enumerate(rows):
+        for j, left in enumerate(cols):
+            masks[i * len(cols) + j, :, top:top + window, left:left + window] = 0
+    return masks
+
+
+def blas_name():
+    """Which BLAS this torch runs: threadpoolctl's view when present, else the build configuration's."""
+    try:
+        from threadpoolctl import threadpool_info
+        libs = [f"{i.get('internal_api')} {i.get('filepath')}" for i in threadpool_info()
+                if i.get("user_api") == "blas"]
+        if libs:
+            return "; ".join(libs)
+    except ImportError:
+        pass
+    torch.mm(torch.ones(64, 64), torch.ones(64, 64))  # loads the BLAS where it is loaded lazily
+    try:
+        with open("/proc/self/maps") as maps:
+            libs = sorted({os.path.realpath(line.split()[-1]) for line in maps
+                           if "blas" in line.rsplit("/", 1)[-1].lower() and line.split()[-1].startswith("/")})
+        if libs:
+            return "; ".join(libs)
+    except OSError:
+        pass
+    found = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
+    return found.group(1) if found else "unknown"
+
+
+def set_tf32(on):
+    torch.backends.cudnn.allow_tf32 = on
+    torch.backends.cuda.matmul.allow_tf32 = on
+
+
+def timed(fn, repeat, cuda):
+    """Median wall time in ms of fn() over repeat runs, after one warm-up run; and the last result."""
+    result = fn()
+    times = []
+    for _ in range(repeat):
+        if cuda:
+            torch.cuda.synchronize()
+        t0 = time.perf_counter()
+        result = fn()
+        if cuda:
+            torch.cuda.synchronize()
+        times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times), result
+
+
+def graphed_bf16(model, image, autocast_bf16, repeat):
+    """The bf16 variant captured once as a CUDA graph, timed by replays."""
+    static_image = image.clone()
+    stream = torch.cuda.Stream()
+    stream.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(stream):
+        for _ in range(3):  # warm-up on a side stream, as torch.cuda.graphs asks
+            autocast_bf16(model, static_image, cache=False)
+    torch.cuda.current_stream().wait_stream(stream)
+    graph = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(graph):
+        static_out = autocast_bf16(model, static_image, cache=False)
+
+    def replay():
+        graph.replay()
+        return static_out
+    return timed(replay, repeat, True)
+
+
+def bench_model(name, args, device):
+    cuda = device.type == "cuda"
+    torch.manual_seed(args.seed)
+    model = torchvision.models.get_model(name, weights=None).eval().to(device)
+    gen = torch.Generator().manual_seed(args.seed)
+    image = torch.randn(1, 3, args.size, args.size, generator=gen).to(device)
+    keep = keep_masks(args.size, args.window, args.stride, device)
+    windows = keep.shape[0]
+    with torch.inference_mode():
+        set_tf32(False)
+        target = int(model(image).argmax(1))
+
+        def batched():
+            return model(image * keep).softmax(1)[:, target].float()
+
+        def autocast_bf16(net, x, cache=True):
+            # Graph capture wants autocast's weight cache off (torch.cuda.graphs' notes): casts are replayed.
+            with torch.autocast(device.type, dtype=torch.bfloat16, cache_enabled=cache):
+                return net(x * keep).softmax(1)[:, target].float()
+
+        results = {}
+        ms, exact = timed(batched, args.repeat, cuda)
+        results["fp32"] = (ms, exact)
+        if cuda:
+            set_tf32(True)
+            results["tf32"] = timed(batched, args.repeat, cuda)
+            set_tf32(False)
+        cl_model = model.to(memory_format=torch.channels_last)
+        cl_image = image.contiguous(memory_format=torch.channels_last)
+        results["bf16"] = timed(lambda: autocast_bf16(cl_model, cl_image), args.repeat, cuda)
+        if cuda:
+            try:
+                results["bf16-graph"] = graphed_bf16(cl_model, cl_image, autocast_bf16, args.repeat)
+            except RuntimeError as e:  # a capture this torch cannot do: said, and the other variants still run
+                print(json.dumps({"bench": "pytorch-baseline", "model": name, "variant": "bf16-graph",
+                                  "error": str(e).splitlines()[0]}), flush=True)
+        model = cl_model.to(memory_format=torch.contiguous_format)
+        count = min(args.loop_windows, windows)
+
+        def loop():
+            return torch.cat([model(image * keep[k:k + 1]).softmax(1)[:, target] for k in range(count)])
+        ms, looped = timed(loop, max(1, args.repeat // 2), cuda)
+        results["loop"] = (ms * windows / count, looped)
+
+    for variant, (ms, scores) in results.items():
+        line = {"bench": "pytorch-baseline", "model": name, "variant": variant, "device": device.type,
+                "input": f"3x{args.size}x{args.size}", "window": args.window, "stride": args.stride,
+                "windows": windows, "ms": round(ms, 3), "windows_per_s": round(windows / ms * 1e3, 2),
+                "max_abs_diff_vs_fp32": float((scores - exact[:scores.shape[0]]).abs().max()),
+                "torch": torch.__version__}
+        if variant == "loop":
+            line["timed_windows"] = count
+        if not cuda:
+            line["threads"] = torch.get_num_threads()
+            line["blas"] = blas_name()
+        print(json.dumps(line), flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--device", choices=("cuda", "cpu"), default="cuda")
+    parser.add_argument("--cpu", action="store_const", const="cpu", dest="device", help="same as --device cpu")
+    parser.add_argument("--models", default="alexnet,resnet18,vgg16")
+    parser.add_argument("--size", type=int, default=224)
+    parser.add_argument("--window", type=int, default=50)
+    parser.add_argument("--stride", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--loop-windows", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=0, help="CPU threads (default: every core)")
+    args = parser.parse_args()
+    if not 1 <= args.window <= args.size or args.stride < 1 or args.repeat < 1 or args.loop_windows < 1:
+        parser.error("need 1 <= --window <= --size, and --stride, --repeat and --loop-windows of at least 1")
+    if args.device == "cuda" and not torch.cuda.is_available():
+        print("pytorch_baseline.py: no CUDA device is available to this torch; use --cpu", file=sys.stderr)
+        sys.exit(1)
+    # Every core by default, as convscope-bench: torch's own default follows OpenMP's, 1 in some containers.
+    torch.set_num_threads(args.threads if args.threads > 0 else os.cpu_count() or 1)
+    for name in args.models.split(","):
+        bench_model(name, args, torch.device(args.device))
+
+
+if __name__ == "__main__":
+    main()
