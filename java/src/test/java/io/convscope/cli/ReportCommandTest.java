@@ -143,7 +143,7 @@ class ReportCommandTest {
         Path file = Files.writeString(dir.resolve("a-file"), "");
         CliRun notAFolder = CliRun.of("report", "--model", model, "--image", image, "--out", file.toString());
         assertEquals(2, notAFolder.exitCode());
-        assertEquals("convscope report: error: --out " + file + " is a file; give a folder\n", notAFolder.err());
+        assertEquals("convscope report: error: " + file + " is a file; give a folder\n", notAFolder.err());
 
         CliRun noParent = CliRun.of("report", "--model", model, "--image", image, "--out",
                 dir.resolve("no/such").toString());
