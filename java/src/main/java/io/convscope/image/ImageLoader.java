@@ -59,8 +59,7 @@ public final class ImageLoader {
         }
         ImageFileCheck.check(bytes, file, maxPixels);
         try (PointerScope scope = new PointerScope()) {
-            Mat bgr = bytes.length == 0 ? null
-                    : imdecode(new Mat(1, bytes.length, CV_8UC1, new BytePointer(bytes)), IMREAD_COLOR);
+            Mat bgr = imdecode(new Mat(1, bytes.length, CV_8UC1, new BytePointer(bytes)), IMREAD_COLOR);
             if (bgr == null || bgr.empty()) {
                 throw new ConvscopeException("cannot read image " + file + ": not a decodable image file "
                         + "(convscope reads PNG, JPEG, BMP, TIFF and WebP)");
