@@ -26,16 +26,19 @@ public record OutputFile(Path given, Path target, boolean writeThrough) {
      * {@link UsageException} naming the path and the fix.
      */
     public static OutputFile check(Path given, String extension) {
-        Path target = followLinks(given.toAbsolutePath());
-        if (Files.isDirectory(target)) {
+        Path absolute = given.toAbsolutePath();
+        if (Files.isDirectory(absolute)) {
             throw new UsageException(given + " is a folder; give a file name ending in " + extension);
         }
-        if (Files.exists(target) && !Files.isRegularFile(target)) {
-            if (!Files.isWritable(target)) {
+        if (Files.exists(absolute) && !Files.isRegularFile(absolute)) {
+            // Opened by the name given: /dev/stdout and /dev/fd/N are links the kernel resolves ("pipe:[N]"),
+            // not paths we could follow ourselves.
+            if (!Files.isWritable(absolute)) {
                 throw new UsageException("cannot write " + given + ": it is not writable");
             }
-            return new OutputFile(given, target, true);
+            return new OutputFile(given, absolute, true);
         }
+        Path target = followLinks(absolute);
         String name = target.getFileName().toString();
         if (!name.toLowerCase(Locale.ROOT).endsWith(extension)) {
             throw new UsageException("cannot write " + given + ": this output is written as " + extension

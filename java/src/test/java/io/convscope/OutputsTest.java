@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -74,6 +76,26 @@ class OutputsTest {
         new Outputs().add(file, bytes("discarded")).write();
         assertFalse(Files.isRegularFile(devNull));
         assertTrue(Files.exists(devNull));
+    }
+
+    @Test
+    void aPipeIsWrittenThroughToItsReader() throws Exception {
+        Path fifo = dir.resolve("pipe");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Path link = Files.createSymbolicLink(dir.resolve("pipe-link"), fifo);
+        OutputFile file = OutputFile.check(link, ".npy");
+        assertTrue(file.writeThrough(), "a pipe needs no extension and is not replaced");
+        CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readAllBytes(fifo);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        new Outputs().add(file, bytes("through")).write();
+        assertEquals("through", new String(read.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8));
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals(List.of("pipe", "pipe-link"), names());
     }
 
     @Test
