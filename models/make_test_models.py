@@ -22,6 +22,8 @@ Everything is seeded, so reruns give the same weights. Files:
                                         after another do not give its output
     upsample_first.pt                   starts with an Upsample, so it has no leading chain of convolutions and pools
     garbage.pt                          1000 random bytes
+    nan_out.pt + nan_out.json           tiny's layout, but its output is NaN: for the "model output is not finite" error
+    segmenter.pt + segmenter.json       3-channel 8x8 convolutions only: a 1 x 2 x 8 x 8 output, not one row of scores
 """
 
 import json
@@ -182,6 +184,18 @@ class PatchProbe(nn.Module):
         return torch.stack([patch, torch.zeros_like(patch)], dim=1)
 
 
+class NanOut(nn.Module):
+    """A working convolution whose scores are then multiplied by NaN, as a diverged model's would be."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 2, 3), nn.ReLU())
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x)) * float("nan")
+
+
 def card(name, channels, size, labels):
     return {
         "name": name,
@@ -262,6 +276,15 @@ def main():
     script("upsample_first", Net(nn.Sequential(nn.Upsample(scale_factor=2.0), nn.Conv2d(3, 4, 3)),
                                  nn.AdaptiveAvgPool2d(1), nn.Sequential(nn.Flatten(), nn.Linear(4, 2))),
            f" seed {SEED + 17}")
+
+    torch.manual_seed(SEED + 18)
+    script("nan_out", NanOut(), f" seed {SEED + 18}")
+    write_card("nan_out", card("nan_out", 3, 8, ["a", "b"]))
+
+    torch.manual_seed(SEED + 19)
+    script("segmenter", nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), nn.Conv2d(4, 2, 1)),
+           f" seed {SEED + 19}")
+    write_card("segmenter", card("segmenter", 3, 8, ["a", "b"]))
 
     path = os.path.join(out, "state_dict.pt")
     torch.save(tiny.state_dict(), path)

@@ -6,9 +6,17 @@ import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
+import io.convscope.OutputFile;
+import io.convscope.Outputs;
 import io.convscope.activations.ActivationPictures;
+import io.convscope.OutputFile;
+import io.convscope.Outputs;
 import io.convscope.activations.ActivationSpec;
+import io.convscope.OutputFile;
+import io.convscope.Outputs;
 import io.convscope.activations.Activations;
+import io.convscope.OutputFile;
+import io.convscope.Outputs;
 import io.convscope.activations.FeatureMaps;
 import io.convscope.image.ImageLoader;
 import io.convscope.image.InputImage;
@@ -45,25 +53,25 @@ final class ActivationsCommand implements Command {
 
     @Override
     public int run(CommandLine line, Session session) {
-        Path out = session.outputFile("out");
-        Path npy = session.outputFile("npy");
-        ActivationSpec spec = new ActivationSpec(OptionKit.intValue(line, "top", 0),
-                line.getOptionValue("colormap"), OptionKit.intValue(line, "scale", 0));
+        OutputFile out = session.outputFile("out", ".png");
+        OutputFile npy = session.outputFile("npy", ".npy");
+        ActivationSpec spec = new ActivationSpec(OptionKit.positiveInt(line, "top", 0),
+                line.getOptionValue("colormap"), OptionKit.positiveInt(line, "scale", 0));
         try (TorchModel model = session.loadModel()) {
             LayerInfo layer = model.layers().find(line.getOptionValue("layer"));
-            InputImage image = ImageLoader.load(Path.of(line.getOptionValue("image")), model.card());
+            InputImage image = ImageLoader.load(Path.of(line.getOptionValue("image")), model.card(),
+                    session.maxPixels());
             long start = System.nanoTime();
             FeatureMaps maps = Activations.of(model, layer, image);
             session.log(String.format(Locale.ROOT, "ran up to %s in %.1f ms", layer.path(),
                     (System.nanoTime() - start) / 1e6));
             TileSheet sheet = ActivationPictures.render(maps, spec, model.file().getFileName() + " | "
                     + layer.path() + " (" + layer.type() + ") | " + image.source().getFileName());
-            Png.write(sheet.raster(), out);
-            if (npy != null) {
-                Npy.write(npy, maps.shape(), maps.values());
-            }
+            new Outputs().add(out, Png.encode(sheet.raster()))
+                    .add(npy, npy == null ? null : Npy.encode(maps.shape(), maps.values())).write();
             if (!session.quiet) {
-                session.out.println("wrote " + out + " (" + sheet.tileCount() + " of " + maps.channels() + " maps of "
+                session.out.println("wrote " + out.given() + " (" + sheet.tileCount() + " of " + maps.channels()
+                        + " maps of "
                         + layer.path() + " " + LayerInfo.format(maps.shape()) + ")");
             }
         }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
+import io.convscope.OutputFolder;
 import io.convscope.model.BundledModel;
 import io.convscope.model.TorchModel;
 import io.convscope.report.ReportSpec;
@@ -28,9 +29,10 @@ final class DemoCommand implements Command {
 
     @Override
     public int run(CommandLine line, Session session) {
-        Path folder = Path.of(line.getOptionValue("out", "convscope-demo"));
+        OutputFolder folder = OutputFolder.check(Path.of(line.getOptionValue("out", "convscope-demo")));
         try (TorchModel model = session.loadModel()) {
-            return ReportCommand.write(session, name(), model, ReportSpec.of(BundledModel.samples()), folder);
+            return ReportCommand.write(session, name(), model, ReportSpec.of(BundledModel.samples())
+                    .withMaxPixels(session.maxPixels()), folder);
         }
     }
 }

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
+import io.convscope.OutputFile;
+import io.convscope.Outputs;
 import io.convscope.UsageException;
 import io.convscope.filters.FilterMode;
 import io.convscope.filters.FilterNorm;
@@ -47,8 +49,12 @@ final class FiltersCommand implements Command {
 
     @Override
     public int run(CommandLine line, Session session) {
-        Path out = session.outputFile("out");
-        Path npy = session.outputFile("npy");
+        OutputFile out = session.outputFile("out", ".png");
+        OutputFile npy = session.outputFile("npy", ".npy");
+        int scale = OptionKit.positiveInt(line, "scale", 0);
+        if (scale > 64) {
+            throw new UsageException("--scale must be 1..64 pixels per weight, got " + scale);
+        }
         try (TorchModel model = session.loadModel()) {
             long start = System.nanoTime();
             LayerInfo layer = model.layers().findConvolution(line.getOptionValue("layer"));
@@ -56,19 +62,14 @@ final class FiltersCommand implements Command {
             FilterMode mode = line.hasOption("mode") ? FilterMode.parse(line.getOptionValue("mode"))
                     : FilterMode.defaultFor(weights.channels());
             FilterNorm norm = line.hasOption("norm") ? FilterNorm.parse(line.getOptionValue("norm")) : null;
-            int scale = OptionKit.intValue(line, "scale", 0);
-            if (scale < 0 || scale > 64) {
-                throw new UsageException("--scale must be 1..64 pixels per weight, got " + scale);
-            }
             FilterSpec spec = new FilterSpec(layer.path(), mode, norm, line.getOptionValue("colormap"), scale);
             TileSheet sheet = FilterPictures.render(weights, spec, model.file().getFileName().toString());
-            Png.write(sheet.raster(), out);
-            if (npy != null) {
-                Npy.write(npy, weights.shape(), weights.values());
-            }
+            new Outputs().add(out, Png.encode(sheet.raster()))
+                    .add(npy, npy == null ? null : Npy.encode(weights.shape(), weights.values())).write();
             session.log(String.format("rendered %s in %.1f ms", layer.path(), (System.nanoTime() - start) / 1e6));
             if (!session.quiet) {
-                session.out.println("wrote " + out + " (" + sheet.raster().width() + "x" + sheet.raster().height()
+                session.out.println("wrote " + out.given() + " (" + sheet.raster().width() + "x"
+                        + sheet.raster().height()
                         + ", " + sheet.tileCount() + " tiles of " + layer.path() + " " + LayerInfo.format(
                         weights.shape()) + ")");
             }

@@ -1,10 +1,15 @@
 package io.convscope.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
@@ -44,6 +49,10 @@ public final class Main {
             printCommands(args.length == 0 ? err : out);
             return args.length == 0 ? 2 : 0;
         }
+        if (args[0].equals("--version")) {
+            out.println("convscope " + version());
+            return 0;
+        }
         Command command = COMMANDS.get(args[0]);
         if (command == null) {
             err.println("convscope: error: unknown command '" + args[0] + "'; commands: "
@@ -59,6 +68,7 @@ public final class Main {
         boolean verbose = List.of(rest).contains("--verbose");
         try {
             CommandLine line = DefaultParser.builder().setAllowPartialMatching(false).get().parse(options, rest);
+            rejectRepeats(line);
             if (!command.takesArguments() && !line.getArgList().isEmpty()) {
                 throw new UsageException("unexpected argument '" + line.getArgList().get(0) + "'; see convscope "
                         + command.name() + " --help");
@@ -85,6 +95,35 @@ public final class Main {
         }
     }
 
+    /**
+     * Commons CLI keeps the first of {@code --out a --out b} and drops the second without a word; an option that
+     * takes one value may therefore be given once. ({@code --image a b} is one option with two values.)
+     */
+    private static void rejectRepeats(CommandLine line) {
+        Set<String> seen = new HashSet<>();
+        for (Option o : line.getOptions()) {
+            if (o.hasArg() && !o.hasArgs() && !seen.add(o.getLongOpt())) {
+                throw new UsageException("--" + o.getLongOpt() + " is given more than once ('"
+                        + String.join("', '", line.getOptionValues(o.getLongOpt())) + "'); give it once");
+            }
+        }
+    }
+
+    /** The version Maven wrote into the jar; a build from classes (the tests) has none. */
+    static String version() {
+        try (InputStream in = Main.class.getResourceAsStream(
+                "/META-INF/maven/io.convscope/convscope/pom.properties")) {
+            if (in == null) {
+                return "(development build)";
+            }
+            Properties properties = new Properties();
+            properties.load(in);
+            return properties.getProperty("version", "(unknown version)");
+        } catch (IOException e) {
+            return "(unknown version)";
+        }
+    }
+
     private static String describe(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
         int newline = message.indexOf('\n');
@@ -101,6 +140,8 @@ public final class Main {
         all.addOption(OptionKit.value("crop", "N", "centre crop N x N px, the model's input size (overrides the card)"));
         all.addOption(OptionKit.value("mean", "R,G,B", "per-channel mean for normalization (overrides the card)"));
         all.addOption(OptionKit.value("std", "R,G,B", "per-channel std for normalization (overrides the card)"));
+        all.addOption(OptionKit.value("max-megapixels", "N", "refuse images larger than N megapixels before "
+                + "decoding them (default 100)"));
         all.addOption(OptionKit.flag("quiet", "no progress or summary lines"));
         all.addOption(OptionKit.flag("verbose", "timings, and stack traces on errors"));
         if (!all.hasLongOption("json")) {
@@ -110,7 +151,8 @@ public final class Main {
     }
 
     private static void printCommands(PrintStream stream) {
-        stream.println("usage: convscope <command> [options]   (convscope <command> --help for its options)");
+        stream.println("usage: convscope <command> [options]   (convscope <command> --help for its options; "
+                + "convscope --version)");
         stream.println();
         for (Command c : COMMANDS.values()) {
             stream.printf("  %-12s %s%n", c.name(), c.summary());

@@ -1,16 +1,21 @@
 package io.convscope.cli;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
 import com.google.gson.GsonBuilder;
 
-import io.convscope.ConvscopeException;
+import io.convscope.OutputFile;
+import io.convscope.Outputs;
 import io.convscope.UsageException;
 import io.convscope.image.ImageLoader;
 import io.convscope.image.InputImage;
@@ -57,24 +62,28 @@ final class OcclusionCommand implements Command {
                 .addOption(OptionKit.value("batch", "N", "windows per forward pass (default: from a memory budget)"))
                 .addOption(OptionKit.value("engine", "E", "auto (default: incremental where the model allows it and "
                         + "it pays), incremental (exact, reuses the unoccluded activations) or full"))
-                .addOption(OptionKit.required("out", "F.png", "the overlay picture to write"))
+                .addOption(OptionKit.value("out", "F.png", "the overlay picture to write (one of --out, --npy, --json "
+                        + "is required)"))
                 .addOption(OptionKit.value("npy", "F.npy", "also write the raw map as float32 .npy"))
                 .addOption(OptionKit.value("json", "F.json", "also write a JSON summary"));
     }
 
     @Override
     public int run(CommandLine line, Session session) {
-        Path out = session.outputFile("out");
-        Path npy = session.outputFile("npy");
-        Path json = session.outputFile("json");
+        OutputFile out = session.outputFile("out", ".png");
+        OutputFile npy = session.outputFile("npy", ".npy");
+        OutputFile json = session.outputFile("json", ".json");
         if (line.hasOption("image") == line.hasOption("input")) {
             throw new UsageException("give exactly one of --image I or --input X.npy");
+        }
+        if (out == null && npy == null && json == null) {
+            throw new UsageException("nothing to write: give --out F.png, --npy F.npy or --json F.json (or several)");
         }
         boolean tensorInput = line.hasOption("input");
         OcclusionSpec spec = spec(line, tensorInput);
         try (TorchModel model = session.loadModel()) {
             InputImage input = tensorInput ? TensorInput.load(Path.of(line.getOptionValue("input")), model.card())
-                    : ImageLoader.load(Path.of(line.getOptionValue("image")), model.card());
+                    : ImageLoader.load(Path.of(line.getOptionValue("image")), model.card(), session.maxPixels());
             spec = withDefaultSizesFor(spec, line, Math.min(input.height(), input.width()));
             boolean cuda = session.useCuda();
             if (cuda) {
@@ -82,17 +91,22 @@ final class OcclusionCommand implements Command {
             }
             OcclusionMap map = new OcclusionEngine(model, cuda, session.threads())
                     .run(input, spec, ProgressBar.forSession(session));
-            Png.write(OcclusionPicture.render(input, map, model.file().getFileName().toString()), out);
+            Outputs outputs = new Outputs();
+            if (out != null) {
+                String modelName = model.file().getFileName().toString();
+                outputs.add(out, Png.encode(OcclusionPicture.render(input, map, modelName)));
+            }
             if (npy != null) {
-                Npy.write(npy, new long[] {map.rows(), map.cols()}, map.values());
+                outputs.add(npy, Npy.encode(new long[] {map.rows(), map.cols()}, map.values()));
             }
             if (json != null) {
-                writeJson(json, model, map);
+                outputs.add(json, json(model, map).getBytes(StandardCharsets.UTF_8));
             }
+            outputs.write();
             if (!session.quiet) {
                 session.out.printf(Locale.ROOT, "wrote %s (%s, %d windows in %.0f ms, %.1f windows/s, %s engine)%n",
-                        out, describe(map), map.grid().count(), map.elapsedMs(), map.windowsPerSecond(),
-                        map.engine().engine().cliName());
+                        written(out, npy, json), describe(map), map.grid().count(), map.elapsedMs(),
+                        map.windowsPerSecond(), map.engine().engine().cliName());
             }
         }
         return 0;
@@ -114,7 +128,7 @@ final class OcclusionCommand implements Command {
                 .withScore(Score.parse(line.getOptionValue("score", "prob")))
                 .withMethod(Method.parse(line.getOptionValue("method", "grid")))
                 .withRaw(line.hasOption("raw"))
-                .withBatch(OptionKit.intValue(line, "batch", 0))
+                .withBatch(OptionKit.positiveInt(line, "batch", 0))
                 .withEngine(Engine.parse(line.getOptionValue("engine", "auto")));
         if (spec.batch() < 0) {
             throw new UsageException("--batch must be 1 or more (or absent for automatic), got " + spec.batch());
@@ -134,7 +148,12 @@ final class OcclusionCommand implements Command {
                 map.grid().method().cliName(), map.rows(), map.cols());
     }
 
-    private static void writeJson(Path file, TorchModel model, OcclusionMap map) {
+    private static String written(OutputFile... files) {
+        return Arrays.stream(files).filter(Objects::nonNull).map(f -> f.given().toString())
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String json(TorchModel model, OcclusionMap map) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("model", model.file().toString());
         root.put("target", map.target());
@@ -166,12 +185,7 @@ final class OcclusionCommand implements Command {
         root.put("elapsedMs", Math.round(map.elapsedMs() * 10) / 10.0);
         root.put("scoringMs", Math.round(map.scoringMs() * 10) / 10.0);
         root.put("windowsPerSecond", Math.round(map.windowsPerSecond() * 10) / 10.0);
-        try {
-            io.convscope.AtomicFiles.writeString(file,
-                    new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root) + "\n");
-        } catch (java.io.IOException e) {
-            throw new ConvscopeException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root) + "\n";
     }
 
     private static Map<String, Object> extreme(OcclusionMap map, int index) {

@@ -38,4 +38,14 @@ final class OptionKit {
             throw new UsageException("--" + name + " takes a whole number, got '" + text + "'");
         }
     }
+
+    /** An optional whole number that, when given, must be 1 or more ({@code fallback} when absent). */
+    static int positiveInt(CommandLine line, String name, int fallback) {
+        int value = intValue(line, name, fallback);
+        if (line.hasOption(name) && value < 1) {
+            throw new UsageException("--" + name + " must be 1 or more, got " + value + " (leave it out for the "
+                    + "default)");
+        }
+        return value;
+    }
 }

@@ -43,11 +43,12 @@ final class PredictCommand implements Command {
 
     @Override
     public int run(CommandLine line, Session session) {
-        int k = OptionKit.intValue(line, "topk", 5);
+        int k = OptionKit.positiveInt(line, "topk", 5);
         Path labels = line.hasOption("labels") ? Path.of(line.getOptionValue("labels")) : null;
         try (TorchModel model = session.loadModel()) {
-            InputImage image = ImageLoader.load(Path.of(line.getOptionValue("image")), model.card());
-            float[] scores = Inference.scores(model, new long[] {1, image.channels(), image.height(),
+            InputImage image = ImageLoader.load(Path.of(line.getOptionValue("image")), model.card(),
+                    session.maxPixels());
+            float[] scores = Inference.classScores(model, new long[] {1, image.channels(), image.height(),
                     image.width()}, image.tensor());
             ClassNames names = ClassNames.forModel(model.card(), scores.length, labels);
             List<Prediction> top = Predictions.topK(scores, names.names(), k);

@@ -1,7 +1,5 @@
 package io.convscope.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -11,7 +9,7 @@ import java.util.stream.Collectors;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
-import io.convscope.ConvscopeException;
+import io.convscope.OutputFolder;
 import io.convscope.model.TorchModel;
 import io.convscope.occlusion.Engine;
 import io.convscope.occlusion.OcclusionSpec;
@@ -57,10 +55,10 @@ final class ReportCommand implements Command {
 
     @Override
     public int run(CommandLine line, Session session) {
-        Path folder = session.outputFolder("out");
+        OutputFolder folder = OutputFolder.check(Path.of(line.getOptionValue("out")));
         List<Path> images = Arrays.stream(line.getOptionValues("image")).map(Path::of).toList();
         ReportSpec spec = ReportSpec.of(images).withLayer(line.getOptionValue("layer"))
-                .withTopk(OptionKit.intValue(line, "topk", ReportSpec.DEFAULT_TOPK));
+                .withTopk(OptionKit.intValue(line, "topk", ReportSpec.DEFAULT_TOPK)).withMaxPixels(session.maxPixels());
         Size2 window = line.hasOption("window") ? Size2.parse("window", line.getOptionValue("window")) : null;
         Size2 stride = line.hasOption("stride") ? Size2.parse("stride", line.getOptionValue("stride")) : null;
         try (TorchModel model = session.loadModel()) {
@@ -73,17 +71,17 @@ final class ReportCommand implements Command {
     }
 
     /**
-     * Builds the report into {@code folder} (created if missing), writes the page and says what happened:
-     * 0 when every image was analysed, else 1 after writing the page, with one line on stderr.
+     * Builds the report and its page, then moves them into {@code folder} (created if missing), and says what
+     * happened: 0 when every image was analysed, else 1 after writing the page, with one line on stderr. A
+     * failure that stops the report (a usage error) leaves the folder as it was.
      */
-    static int write(Session session, String command, TorchModel model, ReportSpec spec, Path folder) {
-        try {
-            Files.createDirectories(folder);
-        } catch (IOException e) {
-            throw new ConvscopeException("cannot create " + folder + ": " + e.getMessage(), e);
-        }
-        Report report = new ReportBuilder(model, session.useCuda(), session.threads()).build(spec, folder);
-        Path page = HtmlPage.write(report, folder).toAbsolutePath();
+    static int write(Session session, String command, TorchModel model, ReportSpec spec, OutputFolder folder) {
+        Report report = folder.write(scratch -> {
+            Report built = new ReportBuilder(model, session.useCuda(), session.threads()).build(spec, scratch);
+            HtmlPage.write(built, scratch);
+            return built;
+        });
+        Path page = folder.target().resolve(HtmlPage.FILE_NAME);
         session.log(String.format(Locale.ROOT, "report computed in %.1f s", report.header().seconds()));
         if (!session.quiet) {
             for (ImageEntry entry : report.images()) {

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
+import io.convscope.OutputFile;
+import io.convscope.Outputs;
 import io.convscope.UsageException;
 import io.convscope.image.ImageLoader;
 import io.convscope.model.LayerInfo;
@@ -42,20 +44,21 @@ final class RfCommand implements Command {
 
     @Override
     public int run(CommandLine line, Session session) {
-        Path out = session.outputFile("out");
+        OutputFile out = session.outputFile("out", ".png");
         try (TorchModel model = session.loadModel()) {
             LayerInfo layer = model.layers().find(line.getOptionValue("layer"));
             ReceptiveField field = ReceptiveFields.of(model.layers()).located(layer);
             long[] unit = line.hasOption("unit") ? parseUnit(line.getOptionValue("unit")) : field.centreUnit();
             int size = model.card().crop();
             Raster picture = line.hasOption("image")
-                    ? ImageLoader.load(Path.of(line.getOptionValue("image")), model.card()).picture() : null;
+                    ? ImageLoader.load(Path.of(line.getOptionValue("image")), model.card(), session.maxPixels())
+                            .picture() : null;
             RfPicture drawn = ReceptiveFieldPicture.draw(picture, size, size, field, unit,
                     model.file().getFileName() + " | " + layer.path() + " (" + layer.type() + ")");
-            Png.write(drawn.raster(), out);
+            new Outputs().add(out, Png.encode(drawn.raster())).write();
             if (!session.quiet) {
                 ReceptiveField.Region r = field.region(unit[0], unit[1]);
-                session.out.println("wrote " + out + " (" + layer.path() + " unit " + unit[0] + "," + unit[1]
+                session.out.println("wrote " + out.given() + " (" + layer.path() + " unit " + unit[0] + "," + unit[1]
                         + ": receptive field " + field.sizeText() + " px, rows " + r.top() + ".." + r.bottom()
                         + ", cols " + r.left() + ".." + r.right() + ", jump " + field.jumpText() + ", start "
                         + field.startText() + ")");

@@ -1,12 +1,13 @@
 package io.convscope.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.apache.commons.cli.CommandLine;
 
+import io.convscope.OutputFile;
 import io.convscope.UsageException;
+import io.convscope.image.ImageLoader;
 import io.convscope.model.BundledModel;
 import io.convscope.model.ModelCard;
 import io.convscope.model.TorchModel;
@@ -83,11 +84,7 @@ final class Session {
     }
 
     private int positive(String name) {
-        int value = OptionKit.intValue(line, name, 0);
-        if (value < 1) {
-            throw new UsageException("--" + name + " must be 1 or more pixels, got " + value);
-        }
-        return value;
+        return OptionKit.positiveInt(line, name, 0);
     }
 
     private float[] perChannel(String name, int channels, boolean mustBePositive) {
@@ -114,38 +111,32 @@ final class Session {
         return values;
     }
 
-    /** The path given to {@code --name}, checked before any work so a bad folder never leaves half a result. */
-    Path outputFile(String name) {
+    /**
+     * The output named by {@code --name}, checked before any work (see {@link OutputFile#check}); null when the
+     * option is absent. {@code extension} is the format the command writes there.
+     */
+    OutputFile outputFile(String name, String extension) {
         String given = line.getOptionValue(name);
-        if (given == null) {
-            return null;
-        }
-        Path path = Path.of(given).toAbsolutePath();
-        if (Files.isDirectory(path)) {
-            throw new UsageException("--" + name + " " + given + " is a folder; give a file name");
-        }
-        if (!Files.isDirectory(path.getParent())) {
-            throw new UsageException("--" + name + " " + given + ": folder " + path.getParent()
-                    + " does not exist; create it first");
-        }
-        return Path.of(given);
+        return given == null ? null : OutputFile.check(Path.of(given), extension);
     }
 
-    /**
-     * The folder given to {@code --name}, checked before any work: an existing folder, or a new one whose parent
-     * exists (created by the caller when it writes).
-     */
-    Path outputFolder(String name) {
-        String given = line.getOptionValue(name);
-        Path path = Path.of(given).toAbsolutePath();
-        if (Files.exists(path) && !Files.isDirectory(path)) {
-            throw new UsageException("--" + name + " " + given + " is a file; give a folder");
+    /** {@code --max-megapixels} in pixels: the largest image a command reads. */
+    long maxPixels() {
+        if (!line.hasOption("max-megapixels")) {
+            return ImageLoader.DEFAULT_MAX_PIXELS;
         }
-        if (!Files.isDirectory(path) && (path.getParent() == null || !Files.isDirectory(path.getParent()))) {
-            throw new UsageException("--" + name + " " + given + ": folder " + path.getParent()
-                    + " does not exist; create it first");
+        String text = line.getOptionValue("max-megapixels");
+        double megapixels;
+        try {
+            megapixels = Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            megapixels = Double.NaN;
         }
-        return Path.of(given);
+        if (!(megapixels > 0) || megapixels > 1e6) {
+            throw new UsageException("--max-megapixels takes a number of megapixels from 0.000001 to 1000000 "
+                    + "(default 100), got '" + text + "'");
+        }
+        return Math.max(1, Math.round(megapixels * 1e6));
     }
 
     /** Timings and details, shown with --verbose only. */

@@ -1,13 +1,16 @@
 package io.convscope.image;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
@@ -30,27 +33,55 @@ public final class ImageLoader {
     private ImageLoader() {
     }
 
+    /**
+     * The largest image, in pixels, read unless the caller raises it: 100 megapixels (300 MB decoded), far
+     * above any photograph a CNN is shown, far below what a decompression bomb declares.
+     */
+    public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+
     public static InputImage load(Path file, ModelCard card) {
+        return load(file, card, DEFAULT_MAX_PIXELS);
+    }
+
+    /**
+     * Reads, checks and prepares {@code file}. A truncated or damaged file, or one whose declared size (or whose
+     * size after the card's resize) is over {@code maxPixels}, is refused before it is decoded.
+     */
+    public static InputImage load(Path file, ModelCard card, long maxPixels) {
         if (!Files.exists(file)) {
             throw new UsageException("image not found: " + file);
         }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UsageException("cannot read image " + file + ": it is not a readable file");
+        }
+        ImageFileCheck.check(bytes, file, maxPixels);
         try (PointerScope scope = new PointerScope()) {
-            Mat bgr = imread(file.toString(), IMREAD_COLOR);
+            Mat bgr = imdecode(new Mat(1, bytes.length, CV_8UC1, new BytePointer(bytes)), IMREAD_COLOR);
             if (bgr == null || bgr.empty()) {
                 throw new ConvscopeException("cannot read image " + file + ": not a decodable image file "
                         + "(convscope reads PNG, JPEG, BMP, TIFF and WebP)");
             }
-            Mat cropped = resizeAndCrop(bgr, card.resize(), card.crop());
+            Mat cropped = resizeAndCrop(bgr, card.resize(), card.crop(), maxPixels);
             return toInput(file, cropped, card);
         }
     }
 
-    private static Mat resizeAndCrop(Mat image, int resizeTo, int crop) {
+    private static Mat resizeAndCrop(Mat image, int resizeTo, int crop, long maxPixels) {
         int h = image.rows();
         int w = image.cols();
         // Shorter side to resizeTo, keeping the aspect ratio (torchvision's Resize(int)).
-        int newH = h <= w ? resizeTo : (int) ((long) resizeTo * h / w);
-        int newW = h <= w ? (int) ((long) resizeTo * w / h) : resizeTo;
+        long longH = h <= w ? resizeTo : (long) resizeTo * h / w;
+        long longW = h <= w ? (long) resizeTo * w / h : resizeTo;
+        if (longH * longW > maxPixels) {
+            throw new UsageException(String.format(Locale.ROOT, "resizing the %dx%d image to %d px on its shorter "
+                    + "side makes it %dx%d, over the limit of %.1f megapixels; use a smaller resize (the model "
+                    + "card's \"resize\")", w, h, resizeTo, longW, longH, maxPixels / 1e6));
+        }
+        int newH = (int) longH;
+        int newW = (int) longW;
         Mat resized = image;
         if (newH != h || newW != w) {
             resized = new Mat();

@@ -2,6 +2,7 @@ package io.convscope.image;
 
 import java.nio.file.Path;
 
+import io.convscope.Finite;
 import io.convscope.UsageException;
 import io.convscope.model.LayerInfo;
 import io.convscope.model.ModelCard;
@@ -23,6 +24,14 @@ public final class TensorInput {
         long[] chw = s.length == 4 && s[0] == 1 ? new long[] {s[1], s[2], s[3]} : s;
         if (chw.length != 3) {
             throw new UsageException(file + " has shape " + LayerInfo.format(s) + "; give C x H x W or 1 x C x H x W");
+        }
+        if (chw[0] < 1 || chw[1] < 1 || chw[2] < 1) {
+            throw new UsageException(file + " has shape " + LayerInfo.format(s) + ", with an empty dimension; give "
+                    + "C x H x W with every size 1 or more");
+        }
+        String notFinite = Finite.problem(array.values(), "input tensor " + file);
+        if (notFinite != null) {
+            throw new UsageException(notFinite);
         }
         int c = (int) chw[0];
         int h = (int) chw[1];

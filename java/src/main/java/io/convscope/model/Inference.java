@@ -15,8 +15,11 @@ public final class Inference {
     private Inference() {
     }
 
-    /** The model's output for {@code input} (shape {@code 1 x C x H x W}), flattened: one score per class. */
-    public static float[] scores(TorchModel model, long[] shape, float[] input) {
+    /**
+     * The model's class scores for {@code input} (shape {@code 1 x C x H x W}): its output must be one row of
+     * finite numbers ({@link ClassScores}).
+     */
+    public static float[] classScores(TorchModel model, long[] shape, float[] input) {
         try (PointerScope scope = new PointerScope()) {
             Tensor output;
             try {
@@ -25,7 +28,10 @@ public final class Inference {
                 throw new ConvscopeException("the model does not run on a " + LayerInfo.format(shape) + " input: "
                         + TorchModel.firstLine(e));
             }
-            return floats(output);
+            ClassScores.requireOneRow(ModuleTree.shape(output), "predicting classes");
+            float[] scores = floats(output);
+            ClassScores.requireFinite(scores, "the model's output");
+            return scores;
         }
     }
 

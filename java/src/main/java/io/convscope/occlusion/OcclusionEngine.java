@@ -12,6 +12,7 @@ import org.bytedeco.pytorch.global.torch;
 import io.convscope.ConvscopeException;
 import io.convscope.UsageException;
 import io.convscope.image.InputImage;
+import io.convscope.model.ClassScores;
 import io.convscope.model.ModelCost;
 import io.convscope.model.TorchModel;
 import io.convscope.nativebridge.IncrementalKernels;
@@ -89,12 +90,11 @@ public final class OcclusionEngine {
             Device device = new Device(cuda ? torch.DeviceType.CUDA : torch.DeviceType.CPU);
             Tensor image = DeviceTensors.floats(input.tensor(), new long[] {1, c, h, w}, device);
             Tensor logits = model.forwardOptimized(image);
-            if (logits.dim() != 2 || logits.size(0) != 1) {
-                throw new ConvscopeException("the model returned scores of shape "
-                        + io.convscope.model.LayerInfo.format(logits.sizes().vec().get())
-                        + "; occlusion needs one row of class scores (1 x K)");
-            }
+            ClassScores.requireOneRow(logits.sizes().vec().get(), "occlusion");
             int classes = (int) logits.size(1);
+            float[] baseRow = new float[classes];
+            logits.to(torch.ScalarType.Float).contiguous().cpu().data_ptr_float().get(baseRow);
+            ClassScores.requireFinite(baseRow, "the model's output for the unoccluded input");
             target = spec.target() != null ? spec.target() : (int) logits.argmax().item_long();
             if (target < 0 || target >= classes) {
                 throw new UsageException("--target " + target + " is out of range: the model has " + classes
@@ -117,6 +117,8 @@ public final class OcclusionEngine {
             }
             scoringMs = (System.nanoTime() - scoringStart) / 1e6;
         }
+        ClassScores.requireFinite(java.util.Arrays.copyOfRange(scores, begin, end),
+                "the model's scores for the occluded copies");
         float[] values = mapValues(grid, spec, baseScore, scores);
         int rows = grid.method() == Method.CAPTUM ? h : grid.rows();
         int cols = grid.method() == Method.CAPTUM ? w : grid.cols();

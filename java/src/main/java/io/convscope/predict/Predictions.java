@@ -18,7 +18,7 @@ public final class Predictions {
 
     /** Runs the model on the image and names its top {@code k} classes (labels file null: see ClassNames). */
     public static List<Prediction> of(TorchModel model, InputImage image, int k, Path labels) {
-        float[] scores = Inference.scores(model, new long[] {1, image.channels(), image.height(), image.width()},
+        float[] scores = Inference.classScores(model, new long[] {1, image.channels(), image.height(), image.width()},
                 image.tensor());
         return topK(scores, ClassNames.forModel(model.card(), scores.length, labels).names(), k);
     }

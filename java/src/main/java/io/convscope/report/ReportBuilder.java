@@ -134,7 +134,7 @@ public final class ReportBuilder {
     private Prepared prepare(int index, Path source, ReportSpec spec, LayerInfo layer, ReceptiveField field,
                              FigureFolder figures) {
         String name = fileName(source);
-        InputImage image = ImageLoader.load(source, model.card());
+        InputImage image = ImageLoader.load(source, model.card(), spec.maxPixels());
         List<Prediction> top = Predictions.of(model, image, spec.topk(), null);
         String stem = figures.stem(name);
         String heading = modelName() + " | " + layer.path() + " (" + layer.type() + ") | " + name;

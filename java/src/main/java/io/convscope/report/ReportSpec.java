@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.convscope.UsageException;
+import io.convscope.image.ImageLoader;
 import io.convscope.occlusion.OcclusionSpec;
 
 /**
@@ -16,8 +17,10 @@ import io.convscope.occlusion.OcclusionSpec;
  * @param occlusion the occlusion settings, or null for {@link OcclusionSpec#scaledTo} the model's input size
  * @param topk      how many classes each image's prediction table lists
  * @param maps      how many of the layer's feature maps to draw, most active first
+ * @param maxPixels the largest image read, in pixels (see {@link ImageLoader#DEFAULT_MAX_PIXELS})
  */
-public record ReportSpec(List<Path> images, String layer, OcclusionSpec occlusion, int topk, int maps) {
+public record ReportSpec(List<Path> images, String layer, OcclusionSpec occlusion, int topk, int maps,
+                         long maxPixels) {
     public static final int DEFAULT_TOPK = 5;
     public static final int DEFAULT_MAPS = 16;
 
@@ -29,6 +32,9 @@ public record ReportSpec(List<Path> images, String layer, OcclusionSpec occlusio
         if (topk < 1) {
             throw new UsageException("--topk must be 1 or more, got " + topk);
         }
+        if (maxPixels < 1) {
+            throw new UsageException("the pixel limit must be 1 or more, got " + maxPixels);
+        }
         if (maps < 1) {
             throw new UsageException("the report draws at least one feature map, got " + maps);
         }
@@ -36,18 +42,22 @@ public record ReportSpec(List<Path> images, String layer, OcclusionSpec occlusio
 
     /** The images with every other setting at its default. */
     public static ReportSpec of(List<Path> images) {
-        return new ReportSpec(images, null, null, DEFAULT_TOPK, DEFAULT_MAPS);
+        return new ReportSpec(images, null, null, DEFAULT_TOPK, DEFAULT_MAPS, ImageLoader.DEFAULT_MAX_PIXELS);
     }
 
     public ReportSpec withLayer(String l) {
-        return new ReportSpec(images, l, occlusion, topk, maps);
+        return new ReportSpec(images, l, occlusion, topk, maps, maxPixels);
     }
 
     public ReportSpec withOcclusion(OcclusionSpec o) {
-        return new ReportSpec(images, layer, o, topk, maps);
+        return new ReportSpec(images, layer, o, topk, maps, maxPixels);
+    }
+
+    public ReportSpec withMaxPixels(long limit) {
+        return new ReportSpec(images, layer, occlusion, topk, maps, limit);
     }
 
     public ReportSpec withTopk(int k) {
-        return new ReportSpec(images, layer, occlusion, k, maps);
+        return new ReportSpec(images, layer, occlusion, k, maps, maxPixels);
     }
 }

@@ -117,7 +117,7 @@ class CliErrorsTest {
         CliRun run = CliRun.of("filters", "--model", TestModels.path("tiny.pt").toString(), "--layer", "0",
                 "--out", dir.resolve("missing/f.png").toString());
         assertEquals(2, run.exitCode());
-        assertEquals("convscope filters: error: --out " + dir.resolve("missing/f.png") + ": folder "
+        assertEquals("convscope filters: error: cannot write " + dir.resolve("missing/f.png") + ": folder "
                 + dir.resolve("missing") + " does not exist; create it first\n", run.err());
     }
 

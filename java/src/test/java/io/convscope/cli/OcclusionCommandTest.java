@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import javax.imageio.ImageIO;
 
@@ -53,13 +54,35 @@ class OcclusionCommandTest {
     }
 
     @Test
+    void writesOnlyTheJsonWhenOnlyJsonIsAsked() throws IOException {
+        Path json = dir.resolve("only.json");
+        Path input = ones(3, 224, 224);
+        CliRun run = CliRun.of("occlusion", "--model", TestModels.path("patch_probe.pt").toString(), "--input",
+                input.toString(), "--score", "logit", "--json", json.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(Files.readString(json).contains("\"baseScore\": 1.0"), Files.readString(json));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(input.getFileName().toString(), "only.json"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void versionPrintsTheVersionAndExitsZero() {
+        CliRun run = CliRun.of("--version");
+        assertEquals(0, run.exitCode());
+        assertEquals("convscope " + Main.version() + "\n", run.out());
+    }
+
+    @Test
     void writesTheOverlayTheRawMapAndAJsonSummary() throws IOException {
         Path npy = dir.resolve("map.npy");
         Path json = dir.resolve("map.json");
         CliRun run = occlusion("--input", ones(3, 224, 224).toString(), "--score", "logit", "--npy", npy.toString(),
                 "--json", json.toString());
         assertEquals(0, run.exitCode(), run.err());
-        assertTrue(run.out().startsWith("wrote " + dir.resolve("o.png") + " (target 0 'patch', base logit 1.0000, "
+        assertTrue(run.out().startsWith("wrote " + dir.resolve("o.png") + ", " + npy + ", " + json
+                + " (target 0 'patch', base logit 1.0000, "
                 + "grid map 19x19, 361 windows in "), run.out());
 
         Npy.Array map = Npy.read(npy);

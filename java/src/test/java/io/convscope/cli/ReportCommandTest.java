@@ -44,6 +44,20 @@ class ReportCommandTest {
     }
 
     @Test
+    void aModelWithoutOneRowOfScoresGetsAnErrorSectionAndExitOne() throws IOException {
+        Path black = TestImages.filled(dir, "black.png", 8, 0x000000);
+        CliRun run = CliRun.of("report", "--model", TestModels.path("segmenter.pt").toString(), "--image",
+                black.toString(), "--out", out.toString());
+        assertEquals(1, run.exitCode(), run.err());
+        assertEquals("convscope report: error: 1 of 1 images could not be analysed (black.png: the model outputs "
+                + "shape 1x2x8x8, and predicting classes needs one row of class scores (1 x K); use a classifier, or "
+                + "a model that ends in one); the page shows the errors: " + out.toAbsolutePath().resolve("index.html")
+                + "\n", run.err());
+        assertEquals(List.of("the model outputs shape 1x2x8x8, and predicting classes needs one row of class scores "
+                + "(1 x K); use a classifier, or a model that ends in one"), page().select("p.error").eachText());
+    }
+
+    @Test
     void writesOnePageWithTheModelAndASectionPerImage() throws IOException {
         Path red = TestImages.redDot(dir);
         Path black = TestImages.filled(dir, "black.png", 8, 0x000000);
@@ -143,7 +157,7 @@ class ReportCommandTest {
         Path file = Files.writeString(dir.resolve("a-file"), "");
         CliRun notAFolder = CliRun.of("report", "--model", model, "--image", image, "--out", file.toString());
         assertEquals(2, notAFolder.exitCode());
-        assertEquals("convscope report: error: --out " + file + " is a file; give a folder\n", notAFolder.err());
+        assertEquals("convscope report: error: " + file + " is a file; give a folder\n", notAFolder.err());
 
         CliRun noParent = CliRun.of("report", "--model", model, "--image", image, "--out",
                 dir.resolve("no/such").toString());
