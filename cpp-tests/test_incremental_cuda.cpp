@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "check.h"
+#include "device_buffer.h"
 #include "convscope/incremental.h"
 #include "incremental_reference.h"
 #include "occlusion_reference.h"
@@ -22,6 +23,7 @@ using convscope::test::random_paste_places;
 using convscope::test::random_values;
 using convscope::test::reference_fill;
 using convscope::test::same_bits;
+using convscope::test::DeviceBuffer;
 using convscope::test::Shape;
 
 namespace {
@@ -29,27 +31,6 @@ namespace {
 constexpr int kSkip = 77;
 constexpr int kOk = CS_OK;
 constexpr int kInvalid = CS_INVALID_ARGUMENT;
-
-#define CUDA_CHECK(call) CHECK_EQ(static_cast<int>(call), static_cast<int>(cudaSuccess))
-
-// A device copy of a host vector, freed on scope exit.
-template <typename T>
-struct DeviceBuffer {
-    T* ptr = nullptr;
-    size_t count = 0;
-    explicit DeviceBuffer(size_t n) : count(n) { CUDA_CHECK(cudaMalloc(&ptr, std::max<size_t>(n, 1) * sizeof(T))); }
-    explicit DeviceBuffer(const std::vector<T>& host) : DeviceBuffer(host.size()) {
-        CUDA_CHECK(cudaMemcpy(ptr, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice));
-    }
-    ~DeviceBuffer() { cudaFree(ptr); }
-    DeviceBuffer(const DeviceBuffer&) = delete;
-    DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-    std::vector<T> to_host() const {
-        std::vector<T> host(count);
-        CUDA_CHECK(cudaMemcpy(host.data(), ptr, count * sizeof(T), cudaMemcpyDeviceToHost));
-        return host;
-    }
-};
 
 // Gathers on both sides; the device regions start as NaN (all bits set), so an element the kernel misses shows.
 void expect_gather_like_cpu(int64_t channels, int64_t base_height, int64_t base_width,

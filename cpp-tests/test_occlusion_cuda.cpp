@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "check.h"
+#include "device_buffer.h"
 #include "convscope/occlusion.h"
 #include "occlusion_reference.h"
 
@@ -16,32 +17,12 @@ using convscope::test::numbered_image;
 using convscope::test::random_image;
 using convscope::test::random_windows;
 using convscope::test::reference_occlusion;
+using convscope::test::DeviceBuffer;
 using convscope::test::Shape;
 
 namespace {
 
 constexpr int kSkip = 77;
-
-#define CUDA_CHECK(call) CHECK_EQ(static_cast<int>(call), static_cast<int>(cudaSuccess))
-
-// A device copy of a host vector, freed on scope exit.
-template <typename T>
-struct DeviceBuffer {
-    T* ptr = nullptr;
-    size_t count = 0;
-    explicit DeviceBuffer(size_t n) : count(n) { CUDA_CHECK(cudaMalloc(&ptr, n * sizeof(T))); }
-    explicit DeviceBuffer(const std::vector<T>& host) : DeviceBuffer(host.size()) {
-        CUDA_CHECK(cudaMemcpy(ptr, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice));
-    }
-    ~DeviceBuffer() { cudaFree(ptr); }
-    DeviceBuffer(const DeviceBuffer&) = delete;
-    DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-    std::vector<T> to_host() const {
-        std::vector<T> host(count);
-        CUDA_CHECK(cudaMemcpy(host.data(), ptr, count * sizeof(T), cudaMemcpyDeviceToHost));
-        return host;
-    }
-};
 
 std::vector<float> occlude_on_gpu(const std::vector<float>& image, Shape s, const std::vector<cs_window>& windows,
                                   const std::vector<float>& fill, cudaStream_t stream = nullptr) {
