@@ -21,6 +21,9 @@ Everything is seeded, so reruns give the same weights. Files:
     doubled.pt                          AlexNet-like layout whose forward doubles the features: its modules run one
                                         after another do not give its output
     upsample_first.pt                   starts with an Upsample, so it has no leading chain of convolutions and pools
+    gray_nocard.pt                      1-channel 16x16 net without a card: a conv/ReLU/max-pool chain and a Linear head
+    picky.pt                            1-channel net without a card whose forward raises "this model takes 16 x 16
+                                        inputs" on any other size
     garbage.pt                          1000 random bytes
     nan_out.pt + nan_out.json           tiny's layout, but its output is NaN: for the "model output is not finite" error
     segmenter.pt + segmenter.json       3-channel 8x8 convolutions only: a 1 x 2 x 8 x 8 output, not one row of scores
@@ -113,6 +116,31 @@ def make_chain_mix():
             nn.init.normal_(m.weight, 1.0, 0.2)
             nn.init.normal_(m.bias, 0.0, 0.2)
     return model
+
+
+class GrayNoCard(nn.Module):
+    """One input channel, 16 x 16, and no card: convscope must find both without being told."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
+        self.classifier = nn.Linear(4 * 8 * 8, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(torch.flatten(self.features(x), 1))
+
+
+class Picky(nn.Module):
+    """Raises its own error on inputs of the wrong size: that message is what a user must see."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.size(2) != 16:
+            raise ValueError("this model takes 16 x 16 inputs")
+        return self.conv(x).mean(dim=(2, 3))
 
 
 def make_dilated():
@@ -285,6 +313,11 @@ def main():
     script("segmenter", nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), nn.Conv2d(4, 2, 1)),
            f" seed {SEED + 19}")
     write_card("segmenter", card("segmenter", 3, 8, ["a", "b"]))
+
+    torch.manual_seed(SEED + 20)
+    script("gray_nocard", GrayNoCard(), f" seed {SEED + 20}")
+    torch.manual_seed(SEED + 21)
+    script("picky", Picky(), f" seed {SEED + 21}")
 
     path = os.path.join(out, "state_dict.pt")
     torch.save(tiny.state_dict(), path)

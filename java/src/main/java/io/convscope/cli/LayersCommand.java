@@ -55,7 +55,7 @@ final class LayersCommand implements Command {
     private static void printTable(TorchModel model, LayerInventory inventory, ReceptiveFields fields,
                                    Session session) {
         session.out.println("model " + model.file() + ": input " + LayerInfo.format(inventory.inputShape())
-                + ", output " + LayerInfo.format(inventory.outputShape()));
+                + " (" + model.cardOrigin() + "), output " + LayerInfo.format(inventory.outputShape()));
         if (inventory.traceFailure() != null) {
             session.out.println("output shapes unknown: " + inventory.traceFailure());
         }
@@ -82,6 +82,7 @@ final class LayersCommand implements Command {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("model", model.file().toString());
         root.put("input", inventory.inputShape());
+        root.put("inputFrom", model.cardOrigin());
         root.put("output", inventory.outputShape());
         if (inventory.traceFailure() != null) {
             root.put("traceFailure", inventory.traceFailure());

@@ -25,8 +25,7 @@ public final class Inference {
             try {
                 output = model.forward(tensor(shape, input));
             } catch (RuntimeException e) {
-                throw new ConvscopeException("the model does not run on a " + LayerInfo.format(shape) + " input: "
-                        + TorchModel.firstLine(e));
+                throw new ConvscopeException(model.failureOn(shape, e));
             }
             ClassScores.requireOneRow(ModuleTree.shape(output), "predicting classes");
             float[] scores = floats(output);

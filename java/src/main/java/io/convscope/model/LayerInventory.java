@@ -43,8 +43,7 @@ public final class LayerInventory {
             Map<String, long[]> shapes = OutputShapeTracer.trace(model.module(), dry);
             found.replaceAll(layer -> layer.withOutputShape(shapes.getOrDefault(layer.path(), new long[0])));
         } catch (RuntimeException e) {
-            failure = "a dry forward pass on a " + LayerInfo.format(input) + " input failed: "
-                    + TorchModel.firstLine(e);
+            failure = "a dry forward pass failed: " + model.failureOn(input, e);
         }
         return new LayerInventory(found, input, output, failure);
     }

@@ -50,6 +50,17 @@ public record ModelCard(String name, int channels, int height, int width, int re
         return new ModelCard(name, 3, 224, 224, 256, 224, IMAGENET_MEAN.clone(), IMAGENET_STD.clone(), List.of());
     }
 
+    /**
+     * The card assumed for a model without one whose first convolution takes {@code channels} channels:
+     * ImageNet's for 3 channels, else no normalization (mean 0, std 1), at ImageNet's 224 x 224.
+     */
+    public static ModelCard assumedFor(String name, int channels) {
+        if (channels == 3) {
+            return imagenetDefaults(name);
+        }
+        return new ModelCard(name, channels, 224, 224, 256, 224, new float[channels], ones(channels), List.of());
+    }
+
     /** The card beside {@code model} ({@code alexnet.pt} → {@code alexnet.json}), or the defaults. */
     public static ModelCard besideModel(Path model) {
         Path card = cardPathFor(model);

@@ -41,6 +41,40 @@ final class ModuleTree {
         return current;
     }
 
+    /** The first convolution in registration order, depth first, and the channels its weight takes. */
+    record FirstConvolution(String path, int inputChannels) {
+    }
+
+    /** The model's first {@code Conv2d}, or null when it has none. */
+    static FirstConvolution firstConvolution(JitModule root) {
+        return firstConvolution(root, "");
+    }
+
+    private static FirstConvolution firstConvolution(JitModule parent, String prefix) {
+        for (Map.Entry<String, JitModule> child : children(parent).entrySet()) {
+            String path = prefix.isEmpty() ? child.getKey() : prefix + "." + child.getKey();
+            JitModule module = child.getValue();
+            Tensor weight = typeName(module).equals("Conv2d") ? ownParameter(module, "weight") : null;
+            if (weight != null && weight.dim() == 4) {
+                return new FirstConvolution(path, Math.toIntExact(weight.size(1) * groups(module)));
+            }
+            FirstConvolution inside = firstConvolution(module, path);
+            if (inside != null) {
+                return inside;
+            }
+        }
+        return null;
+    }
+
+    /** A convolution's input channel groups; 1 where a scripted module does not say. */
+    private static long groups(JitModule conv) {
+        try {
+            return conv.attr("groups").toInt();
+        } catch (RuntimeException noSuchAttribute) {
+            return 1;
+        }
+    }
+
     /** {@code Conv2d} for {@code __torch__.torch.nn.modules.conv.___torch_mangle_7.Conv2d}. */
     static String typeName(JitModule module) {
         String qualified = module.type().name().get().qualifiedName().getString();

@@ -21,7 +21,8 @@ import io.convscope.nativebridge.TorchRuntime;
  */
 public final class TorchModel implements AutoCloseable {
     private final Path file;
-    private final ModelCard card;
+    private ModelCard card;
+    private String cardOrigin = "from its card";
     private final JitModule module;
     private LayerInventory layers;
     private JitModule frozen;
@@ -32,10 +33,30 @@ public final class TorchModel implements AutoCloseable {
         this.module = module;
     }
 
-    /** Loads {@code file} with the card beside it ({@code M.json} for {@code M.pt}) or the ImageNet defaults. */
+    /**
+     * Loads {@code file} with the card beside it ({@code M.json} for {@code M.pt}). Without one, the model still
+     * works: its input channels are those of its first convolution's weight, and the rest is assumed (ImageNet's
+     * statistics for 3 channels, none otherwise; 224 x 224, resize 256) and said so by {@link #cardOrigin()}.
+     */
     public static TorchModel load(Path file) {
         requireReadableFile(file);
-        return load(file, ModelCard.besideModel(file));
+        if (Files.isRegularFile(ModelCard.cardPathFor(file))) {
+            return load(file, ModelCard.besideModel(file));
+        }
+        TorchModel model = load(file, ModelCard.besideModel(file));
+        try (PointerScope scope = new PointerScope()) {
+            ModuleTree.FirstConvolution first = ModuleTree.firstConvolution(model.module);
+            if (first != null) {
+                model.card = ModelCard.assumedFor(model.card.name(), first.inputChannels());
+                int channels = first.inputChannels();
+                model.cardOrigin = "no card: " + channels + (channels == 1 ? " channel" : " channels") + " from "
+                        + first.path() + ", " + model.card.crop() + " x " + model.card.crop() + " assumed";
+            } else {
+                model.cardOrigin = "no card: 3 channels and " + model.card.crop() + " x " + model.card.crop()
+                        + " assumed";
+            }
+        }
+        return model;
     }
 
     public static TorchModel load(Path file, ModelCard card) {
@@ -69,6 +90,31 @@ public final class TorchModel implements AutoCloseable {
 
     public ModelCard card() {
         return card;
+    }
+
+    /**
+     * Where the card's input size and channels come from: {@code "from its card"}, or what was assumed for a
+     * model without one.
+     */
+    public String cardOrigin() {
+        return cardOrigin;
+    }
+
+    /** True when the model came without a card and its input size was assumed. */
+    public boolean cardAssumed() {
+        return cardOrigin.startsWith("no card");
+    }
+
+    /**
+     * Why {@code e}, thrown by running this model on {@code shape}, happened, in one sentence with the fix: the
+     * model's own message rather than TorchScript's wrapper, and for a model without a card what to give it.
+     */
+    public String failureOn(long[] shape, RuntimeException e) {
+        String fix = cardAssumed() ? "; this model has no card, so a " + LayerInfo.format(shape)
+                + " input was assumed: add a card (" + ModelCard.cardPathFor(file).getFileName() + " beside "
+                + file.getFileName() + ") with the input size it takes, or give a prepared .npy tensor of that size"
+                : "";
+        return "the model does not run on a " + LayerInfo.format(shape) + " input: " + reason(e) + fix;
     }
 
     /** The underlying module; owned by this model, valid until {@link #close()}. */
@@ -142,6 +188,25 @@ public final class TorchModel implements AutoCloseable {
             return firstTensor(output.toTuple().elements().get(0));
         }
         throw new ConvscopeException("the model's forward returned no tensor; convscope needs a tensor of scores");
+    }
+
+    /**
+     * The reason LibTorch gives: for a TorchScript traceback ("The following operation failed in the TorchScript
+     * interpreter. ...") its last error line, which holds the model's own message; else the first line.
+     */
+    public static String reason(Throwable e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        if (message.contains("failed in the TorchScript interpreter")) {
+            String[] lines = message.strip().split("\n");
+            for (int i = lines.length - 1; i >= 0; i--) {
+                java.util.regex.Matcher m = java.util.regex.Pattern
+                        .compile("^(?:builtins\\.)?\\w*(?:Error|Exception): (.+)$").matcher(lines[i].strip());
+                if (m.matches()) {
+                    return m.group(1).strip();
+                }
+            }
+        }
+        return firstLine(e);
     }
 
     static String firstLine(Throwable e) {

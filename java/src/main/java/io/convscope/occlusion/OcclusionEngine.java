@@ -89,7 +89,12 @@ public final class OcclusionEngine {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Device device = new Device(cuda ? torch.DeviceType.CUDA : torch.DeviceType.CPU);
             Tensor image = DeviceTensors.floats(input.tensor(), new long[] {1, c, h, w}, device);
-            Tensor logits = model.forwardOptimized(image);
+            Tensor logits;
+            try {
+                logits = model.forwardOptimized(image);
+            } catch (RuntimeException e) {
+                throw new ConvscopeException(model.failureOn(new long[] {1, c, h, w}, e));
+            }
             ClassScores.requireOneRow(logits.sizes().vec().get(), "occlusion");
             int classes = (int) logits.size(1);
             float[] baseRow = new float[classes];

@@ -104,7 +104,7 @@ class FiltersCommandTest {
         CliRun table = CliRun.of("layers", "--model", tiny);
         assertEquals(0, table.exitCode(), table.err());
         String[] lines = table.out().split("\n");
-        assertEquals("model " + tiny + ": input 1x3x8x8, output 1x2", lines[0]);
+        assertEquals("model " + tiny + ": input 1x3x8x8 (from its card), output 1x2", lines[0]);
         assertEquals("LAYER         TYPE               WEIGHT   BIAS  OUTPUT   RF      JUMP  START", lines[1]);
         // Receptive fields: conv k2 -> r 2, start 0.5; conv k2 -> r 3, start 1; pool k2 s2 -> r 4, jump 2.
         assertEquals("features.0    Conv2d             2x3x2x2  2     1x2x7x7  2       1     0.5", lines[3]);
