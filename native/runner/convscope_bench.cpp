@@ -31,6 +31,8 @@
 #include <thread>
 #include <vector>
 
+#include "convscope/grid.h"
+
 #include "bench.h"
 #include "engines.h"
 #include "errors.h"
@@ -43,25 +45,6 @@
 namespace convscope::bench {
 
 namespace {
-
-// OcclusionEngine's automatic batch: a memory budget for one chunk's input and activations, at most 128 windows
-// on the CPU (oneDNN kept gaining up to about that) and 512 on CUDA, split into equal chunks.
-constexpr int64_t kAutoBatchBytes = int64_t{2} << 30;
-constexpr int64_t kActivationFactor = 16;
-constexpr int64_t kAutoBatchMaxCpu = 128;
-constexpr int64_t kAutoBatchMaxCuda = 512;
-
-// The largest batch that splits count windows into equal chunks no bigger than most.
-int64_t even_chunks(int64_t count, int64_t most) {
-    const int64_t chunks = (count + most - 1) / most;
-    return (count + chunks - 1) / chunks;
-}
-
-int64_t auto_batch(int64_t c, int64_t h, int64_t w, bool cuda) {
-    const int64_t per_window = 4 * c * h * w * kActivationFactor;
-    const int64_t fits = std::max<int64_t>(1, kAutoBatchBytes / per_window);
-    return std::min(fits, cuda ? kAutoBatchMaxCuda : kAutoBatchMaxCpu);
-}
 
 double ms_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -129,7 +112,7 @@ int run(const Options& o) {
     }
     float base = scores_of(base_logits, target, o.logit)[0];
 
-    int64_t batch = o.batch > 0 ? o.batch : even_chunks(grid.count(), auto_batch(channels, height, width, device.cuda));
+    int64_t batch = o.batch > 0 ? o.batch : cs_chunk_windows(grid.count(), channels, height, width, device.cuda ? 1 : 0);
     batch = std::min(batch, grid.count());
 
     const EngineInputs inputs{&model, image, &grid, std::vector<float>(static_cast<size_t>(channels), o.fill),

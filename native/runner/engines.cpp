@@ -8,6 +8,7 @@
 #include <exception>
 #include <stdexcept>
 
+#include "convscope/grid.h"
 #include "convscope/incremental.h"
 #include "convscope/occlusion.h"
 #include "errors.h"
@@ -16,10 +17,6 @@
 namespace convscope::bench {
 
 namespace {
-
-// OcclusionEngine.AUTO_BATCH_BYTES and ACTIVATION_FACTOR: the memory budget of one call's chain outputs.
-constexpr int64_t kAutoBatchBytes = int64_t{2} << 30;
-constexpr int64_t kActivationFactor = 16;
 
 torch::Tensor try_forward(const Step& step, const torch::Tensor& input) {
     try {
@@ -211,9 +208,7 @@ torch::Tensor channels_last(const torch::Tensor& t) { return t.contiguous(torch:
 
 ChainScorer::ChainScorer(std::shared_ptr<const ChainDecomposition> chain, int64_t batch, int64_t window_count)
     : chain_(std::move(chain)), batch_(batch) {
-    const int64_t bytes_per_window = 4 * chain_->chain_output_elements() * kActivationFactor;
-    const int64_t fits = std::max(batch_, kAutoBatchBytes / std::max<int64_t>(1, bytes_per_window));
-    head_batch_ = std::max<int64_t>(1, std::min(window_count, fits / batch_ * batch_));
+    head_batch_ = cs_head_windows(chain_->chain_output_elements(), batch_, window_count);
 }
 
 torch::Tensor ChainScorer::outputs(int64_t from, int64_t to) {

@@ -1,19 +1,23 @@
 #include "grid.h"
 
+#include <stdexcept>
 #include <string>
 
+#include "convscope/grid.h"
 #include "errors.h"
 
 namespace convscope::bench {
 
 namespace {
 
-// Offsets along an axis of `size` pixels for windows of `w` pixels, `s` apart: 0, s, 2s, ... while the window
-// fits, plus size - w when the last step stops short of the far edge.
+// The shared placement (convscope/grid.h); make_grid has checked the sizes already.
 std::vector<int32_t> grid_offsets(int64_t size, int64_t w, int64_t s) {
-    std::vector<int32_t> out;
-    for (int64_t p = 0; p + w <= size; p += s) out.push_back(static_cast<int32_t>(p));
-    if (out.back() + w < size) out.push_back(static_cast<int32_t>(size - w));
+    int64_t count = 0;
+    if (cs_window_offsets(CS_PLACEMENT_GRID, size, w, s, nullptr, 0, &count) != CS_OK) {
+        throw std::logic_error("window placement refused checked sizes");
+    }
+    std::vector<int32_t> out(static_cast<size_t>(count));
+    cs_window_offsets(CS_PLACEMENT_GRID, size, w, s, out.data(), count, &count);
     return out;
 }
 

@@ -1,26 +1,19 @@
 package io.convscope.occlusion;
 
+import io.convscope.nativebridge.GridPolicy;
+
 /**
- * How many windows go through the model at once when the caller does not say: as many as fit a memory budget
- * with their activations, capped where bigger batches stopped paying, in equal chunks.
+ * How many windows go through the model at once when the caller does not say: the shared policy of
+ * {@code native/include/convscope/grid.h} (a memory budget, a cap where bigger batches stopped paying, equal
+ * chunks), which the C++ runner follows too.
  */
 final class BatchBudget {
-    /** Budget for one chunk's input and activations. */
-    static final long BYTES = 2L << 30;
-    /** Rough ratio of a CNN's peak activation memory to its input size, per example. */
-    static final int ACTIVATION_FACTOR = 16;
-    /** oneDNN's convolutions kept gaining up to batches of about 128 on AlexNet here (bench occlusion). */
-    private static final int MAX_CPU = 128;
-    private static final int MAX_CUDA = 512;
-
     private BatchBudget() {
     }
 
     /** Windows per chunk for {@code count} windows of {@code c x h x w} inputs. */
     static int chunk(int count, int c, int h, int w, boolean cuda) {
-        long perWindow = 4L * c * h * w * ACTIVATION_FACTOR;
-        long fits = Math.max(1, BYTES / perWindow);
-        return Math.min(count, evenChunks(count, (int) Math.min(fits, cuda ? MAX_CUDA : MAX_CPU)));
+        return Math.toIntExact(GridPolicy.chunkWindows(count, c, h, w, cuda ? 1 : 0));
     }
 
     /**
@@ -28,14 +21,11 @@ final class BatchBudget {
      * size, up to all {@code count} windows, within the budget.
      */
     static int head(long elements, int chunk, int count) {
-        long perWindow = 4L * elements * ACTIVATION_FACTOR;
-        long fits = Math.max(chunk, BYTES / Math.max(1, perWindow));
-        return (int) Math.max(1, Math.min(count, fits / chunk * chunk));
+        return Math.toIntExact(GridPolicy.headWindows(elements, chunk, count));
     }
 
     /** The largest batch that splits {@code count} windows into equal chunks no bigger than {@code most}. */
     static int evenChunks(int count, int most) {
-        int chunks = (count + most - 1) / most;
-        return (count + chunks - 1) / chunks;
+        return Math.toIntExact(GridPolicy.evenChunks(count, most));
     }
 }

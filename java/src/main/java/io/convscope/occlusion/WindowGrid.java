@@ -2,7 +2,12 @@ package io.convscope.occlusion;
 
 import java.util.Arrays;
 
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.LongPointer;
+
 import io.convscope.UsageException;
+import io.convscope.nativebridge.GridPolicy;
+import io.convscope.nativebridge.OcclusionKernels;
 
 /**
  * The placement of occlusion windows over a {@code height x width} input: row offsets times column offsets,
@@ -48,26 +53,28 @@ public final class WindowGrid {
                 offsets(method, width, window.width(), stride.width()));
     }
 
-    /** Offsets along one axis of length {@code size} for windows of {@code w} pixels, {@code s} apart. */
+    /**
+     * Offsets along one axis of length {@code size} for windows of {@code w} pixels, {@code s} apart: the shared
+     * policy of {@code native/include/convscope/grid.h}, which the C++ runner follows too.
+     */
     static int[] offsets(Method method, int size, int w, int s) {
-        if (method == Method.CAPTUM) {
-            int count = (size - w + s - 1) / s + 1;
-            int[] out = new int[count];
-            for (int k = 0; k < count; k++) {
-                out[k] = k * s;
+        int placement = method == Method.CAPTUM ? GridPolicy.PLACEMENT_CAPTUM : GridPolicy.PLACEMENT_GRID;
+        try (LongPointer count = new LongPointer(1)) {
+            check(GridPolicy.windowOffsets(placement, size, w, s, null, 0, count));
+            int[] out = new int[Math.toIntExact(count.get())];
+            try (IntPointer offsets = new IntPointer(out.length)) {
+                check(GridPolicy.windowOffsets(placement, size, w, s, offsets, out.length, count));
+                offsets.get(out);
             }
             return out;
         }
-        int fitting = (size - w) / s + 1;
-        boolean edgeMissed = (fitting - 1) * s + w < size;
-        int[] out = new int[fitting + (edgeMissed ? 1 : 0)];
-        for (int k = 0; k < fitting; k++) {
-            out[k] = k * s;
+    }
+
+    private static void check(int status) {
+        if (status != OcclusionKernels.CS_OK) {
+            // of() has checked the sizes, so this is a broken invariant rather than a user's mistake.
+            throw new IllegalStateException("window placement failed: " + OcclusionKernels.statusMessage(status));
         }
-        if (edgeMissed) {
-            out[fitting] = size - w;
-        }
-        return out;
     }
 
     public Method method() {
