@@ -61,8 +61,8 @@ final class Session {
         String given = line.getOptionValue("model");
         Path file = given != null ? Path.of(given) : BundledModel.modelFile();
         long start = System.nanoTime();
-        TorchModel model = hasPreprocessingFlags() ? TorchModel.load(file, preprocessing(ModelCard.besideModel(file)))
-                : TorchModel.load(file);
+        // The flags adjust whichever card the model gets: its own, or the one assumed from its first convolution.
+        TorchModel model = TorchModel.load(file, hasPreprocessingFlags() ? this::preprocessing : card -> card);
         log(String.format("loaded %s in %.0f ms", file, (System.nanoTime() - start) / 1e6));
         return model;
     }

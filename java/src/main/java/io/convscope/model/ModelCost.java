@@ -1,5 +1,7 @@
 package io.convscope.model;
 
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.bytedeco.javacpp.PointerScope;
@@ -19,15 +21,22 @@ public final class ModelCost {
      * {@code device} is where the model's parameters are.
      */
     public static long macsPerImage(TorchModel model, long[] shape, Device device) {
-        Map<String, long[]> outputs;
-        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            // On the model's device: a walk on the CPU of a model on CUDA would find no output at all.
-            outputs = OutputShapeTracer.trace(model.module(), torch.zeros(shape).to(device, torch.ScalarType.Float));
-        } catch (RuntimeException e) {
-            return -1;
+        LayerInventory inventory = model.layers();
+        Map<String, long[]> outputs = new HashMap<>();
+        if (Arrays.equals(shape, inventory.inputShape()) && inventory.traceFailure() == null) {
+            // The inventory walked this very input shape already.
+            inventory.all().forEach(layer -> outputs.put(layer.path(), layer.outputShape()));
+        } else {
+            try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+                // On the model's device: a walk on the CPU of a model on CUDA would find no output at all.
+                outputs.putAll(OutputShapeTracer.trace(model.module(),
+                        torch.zeros(shape).to(device, torch.ScalarType.Float)));
+            } catch (RuntimeException e) {
+                return -1;
+            }
         }
         long total = 0;
-        for (LayerInfo layer : model.layers().all()) {
+        for (LayerInfo layer : inventory.all()) {
             long[] out = outputs.get(layer.path());
             long weights = elements(layer.weightShape());
             if (out == null || weights == 0) {

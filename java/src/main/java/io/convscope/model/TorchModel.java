@@ -2,6 +2,9 @@ package io.convscope.model;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.IValue;
@@ -20,47 +23,68 @@ import io.convscope.nativebridge.TorchRuntime;
  * Close it to release the native module.
  */
 public final class TorchModel implements AutoCloseable {
+    /** A traceback's error line: {@code RuntimeException: ...}, {@code builtins.ValueError: ...}. */
+    private static final Pattern ERROR_LINE = Pattern.compile("^(?:builtins\\.)?\\w*(?:Error|Exception): (.+)$");
+
     private final Path file;
-    private ModelCard card;
-    private String cardOrigin = "from its card";
+    private final ModelCard card;
+    /** What was assumed for a model without a card, or null when its card says. */
+    private final String assumption;
     private final JitModule module;
     private LayerInventory layers;
     private JitModule frozen;
 
-    private TorchModel(Path file, ModelCard card, JitModule module) {
+    private TorchModel(Path file, ModelCard card, String assumption, JitModule module) {
         this.file = file;
         this.card = card;
+        this.assumption = assumption;
         this.module = module;
+    }
+
+    /** Loads {@code file} with its card; see {@link #load(Path, UnaryOperator)}. */
+    public static TorchModel load(Path file) {
+        return load(file, UnaryOperator.identity());
     }
 
     /**
      * Loads {@code file} with the card beside it ({@code M.json} for {@code M.pt}). Without one, the model still
      * works: its input channels are those of its first convolution's weight, and the rest is assumed (ImageNet's
      * statistics for 3 channels, none otherwise; 224 x 224, resize 256) and said so by {@link #cardOrigin()}.
+     * {@code adjust} is applied to the card either way (preprocessing flags, say).
      */
-    public static TorchModel load(Path file) {
+    public static TorchModel load(Path file, UnaryOperator<ModelCard> adjust) {
         requireReadableFile(file);
+        ModelCard beside = ModelCard.besideModel(file);
         if (Files.isRegularFile(ModelCard.cardPathFor(file))) {
-            return load(file, ModelCard.besideModel(file));
+            return load(file, adjust.apply(beside));
         }
-        TorchModel model = load(file, ModelCard.besideModel(file));
+        JitModule module = open(file);
         try (PointerScope scope = new PointerScope()) {
-            ModuleTree.FirstConvolution first = ModuleTree.firstConvolution(model.module);
+            ModuleTree.FirstConvolution first = ModuleTree.firstConvolution(module);
+            String assumption;
+            ModelCard card = beside;
             if (first != null) {
-                model.card = ModelCard.assumedFor(model.card.name(), first.inputChannels());
                 int channels = first.inputChannels();
-                model.cardOrigin = "no card: " + channels + (channels == 1 ? " channel" : " channels") + " from "
-                        + first.path() + ", " + model.card.crop() + " x " + model.card.crop() + " assumed";
+                card = ModelCard.assumedFor(beside.name(), channels);
+                assumption = "no card: " + channels + (channels == 1 ? " channel" : " channels") + " from "
+                        + first.path() + ", " + card.crop() + " x " + card.crop() + " assumed";
             } else {
-                model.cardOrigin = "no card: 3 channels and " + model.card.crop() + " x " + model.card.crop()
-                        + " assumed";
+                assumption = "no card: 3 channels and " + card.crop() + " x " + card.crop() + " assumed";
             }
+            return new TorchModel(file, adjust.apply(card), assumption, module);
+        } catch (RuntimeException e) {
+            module.releaseReference();
+            throw e;
         }
-        return model;
     }
 
     public static TorchModel load(Path file, ModelCard card) {
         requireReadableFile(file);
+        return new TorchModel(file, card, null, open(file));
+    }
+
+    /** The module in eval mode, retained: a PointerScope around the load cannot free it while the model is open. */
+    private static JitModule open(Path file) {
         TorchRuntime.ensureLoaded();
         JitModule module;
         try {
@@ -70,8 +94,7 @@ public final class TorchModel implements AutoCloseable {
                     + "); save one with torch.jit.script(model).save(path), not torch.save(model)");
         }
         module.eval();
-        // Retained, so a PointerScope around the load cannot free the module while this model is open.
-        return new TorchModel(file, card, module.retainReference());
+        return module.retainReference();
     }
 
     private static void requireReadableFile(Path file) {
@@ -97,12 +120,12 @@ public final class TorchModel implements AutoCloseable {
      * model without one.
      */
     public String cardOrigin() {
-        return cardOrigin;
+        return assumption == null ? "from its card" : assumption;
     }
 
     /** True when the model came without a card and its input size was assumed. */
     public boolean cardAssumed() {
-        return cardOrigin.startsWith("no card");
+        return assumption != null;
     }
 
     /**
@@ -199,8 +222,7 @@ public final class TorchModel implements AutoCloseable {
         if (message.contains("failed in the TorchScript interpreter")) {
             String[] lines = message.strip().split("\n");
             for (int i = lines.length - 1; i >= 0; i--) {
-                java.util.regex.Matcher m = java.util.regex.Pattern
-                        .compile("^(?:builtins\\.)?\\w*(?:Error|Exception): (.+)$").matcher(lines[i].strip());
+                Matcher m = ERROR_LINE.matcher(lines[i].strip());
                 if (m.matches()) {
                     return m.group(1).strip();
                 }

@@ -3,6 +3,7 @@ package io.convscope.occlusion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 
 import org.bytedeco.pytorch.Tensor;
@@ -29,24 +30,22 @@ final class Head {
 
     /** The head of {@code steps}; {@code flattenBefore[s]} flattens step s's input to rows first. */
     static Head of(List<Step> steps, boolean[] flattenBefore) {
-        List<UnaryOperator<Tensor>> operations = new ArrayList<>();
-        for (int s = 0; s < steps.size(); s++) {
-            if (flattenBefore[s]) {
-                operations.add(x -> x.flatten(1, -1));
-            }
-            add(steps.get(s), operations);
-        }
-        return new Head(operations);
+        return build(steps, flattenBefore, Head::add);
     }
 
     /** The modules themselves, one after another: where oneDNN is not the right tool (CUDA). */
     static Head asModules(List<Step> steps, boolean[] flattenBefore) {
+        return build(steps, flattenBefore, (step, operations) -> operations.add(step::forward));
+    }
+
+    private static Head build(List<Step> steps, boolean[] flattenBefore,
+                              BiConsumer<Step, List<UnaryOperator<Tensor>>> addStep) {
         List<UnaryOperator<Tensor>> operations = new ArrayList<>();
         for (int s = 0; s < steps.size(); s++) {
             if (flattenBefore[s]) {
                 operations.add(x -> x.flatten(1, -1));
             }
-            operations.add(steps.get(s)::forward);
+            addStep.accept(steps.get(s), operations);
         }
         return new Head(operations);
     }

@@ -1,7 +1,9 @@
 package io.convscope.occlusion;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
@@ -79,7 +81,7 @@ public final class OcclusionEngine {
         float[] fill = spec.fill().tensorValues(model.card(), c);
         int batch = spec.batch() > 0 ? Math.min(grid.count(), spec.batch()) : BatchBudget.chunk(grid.count(), c, h, w, cuda);
         float[] scores = new float[grid.count()];
-        java.util.Arrays.fill(scores, Float.NaN);
+        Arrays.fill(scores, Float.NaN);
         int begin = Math.max(0, Math.min(first, grid.count()));
         int end = Math.max(begin, Math.min(last, grid.count()));
         double scoringMs;
@@ -122,7 +124,7 @@ public final class OcclusionEngine {
             }
             scoringMs = (System.nanoTime() - scoringStart) / 1e6;
         }
-        ClassScores.requireFinite(java.util.Arrays.copyOfRange(scores, begin, end),
+        ClassScores.requireFinite(Arrays.copyOfRange(scores, begin, end),
                 "the model's scores for the occluded copies");
         float[] values = mapValues(grid, spec, baseScore, scores);
         int rows = grid.method() == Method.CAPTUM ? h : grid.rows();
@@ -146,15 +148,16 @@ public final class OcclusionEngine {
     private EngineChoice chooseEngine(Engine engine, Tensor image, Tensor logits, WindowGrid grid, float[] fill,
                                       Device device, int batch) {
         long fullMacs = ModelCost.macsPerImage(model, image.sizes().vec().get(), device);
-        OccludedChunks chunks = new OccludedChunks(image, grid, fill, device, cuda, threads, batch);
+        // Made only when the full engine runs: its chunk buffer is the size of a whole batch of images.
+        Supplier<OccludedChunks> chunks = () -> new OccludedChunks(image, grid, fill, device, cuda, threads, batch);
         ChainDecomposition chain;
         try {
             chain = ChainDecomposition.prove(model, image, logits);
         } catch (ChainDecomposition.NotApplicable e) {
             refuseIfAsked(engine, e);
-            return full(engine, fullMacs, e.getMessage(), new ModelScorer(model, chunks));
+            return full(engine, fullMacs, e.getMessage(), () -> new ModelScorer(model, chunks.get()));
         }
-        ChunkScorer fullScorer = new ChainFullScorer(chain, chunks, grid.count());
+        Supplier<ChunkScorer> fullScorer = () -> new ChainFullScorer(chain, chunks.get(), grid.count());
         if (engine == Engine.FULL) {
             return full(engine, fullMacs, null, fullScorer);
         }
@@ -185,9 +188,10 @@ public final class OcclusionEngine {
         }
     }
 
-    private static EngineChoice full(Engine asked, long macs, String whyNotIncremental, ChunkScorer scorer) {
+    private static EngineChoice full(Engine asked, long macs, String whyNotIncremental,
+                                     Supplier<? extends ChunkScorer> scorer) {
         String note = asked == Engine.FULL ? "the full engine was asked for" : "full: " + whyNotIncremental;
-        return new EngineChoice(new EngineUse(Engine.FULL, macs, macs, note), scorer);
+        return new EngineChoice(new EngineUse(Engine.FULL, macs, macs, note), scorer.get());
     }
 
     /** grid: one drop per window (or the raw score); captum: per pixel, the mean drop of covering windows. */
