@@ -2,8 +2,6 @@ package io.convscope.model;
 
 import java.util.Map;
 
-import org.bytedeco.pytorch.IValue;
-import org.bytedeco.pytorch.IValueVector;
 import org.bytedeco.pytorch.JitModule;
 import org.bytedeco.pytorch.Tensor;
 
@@ -86,7 +84,7 @@ final class ChainedForward {
     private static Tensor tryForward(JitModule module, Tensor input) {
         if (module.find_method("forward").has_value()) {
             try {
-                return TorchModel.firstTensor(module.forward(new IValueVector(new IValue(input))));
+                return TorchModel.run(module, input);
             } catch (RuntimeException rejected) {
                 return null;
             }

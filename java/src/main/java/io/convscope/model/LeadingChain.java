@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.bytedeco.pytorch.IValue;
-import org.bytedeco.pytorch.IValueVector;
 import org.bytedeco.pytorch.JitModule;
 import org.bytedeco.pytorch.Tensor;
 
@@ -38,14 +36,14 @@ public final class LeadingChain {
         }
 
         public Tensor forward(Tensor input) {
-            return TorchModel.firstTensor(module.forward(new IValueVector(new IValue(input))));
+            return TorchModel.run(module, input);
         }
     }
 
     /** A module that runs after the chain, as a whole, on its predecessor's output. */
     public record Step(String path, JitModule module) {
         public Tensor forward(Tensor input) {
-            return TorchModel.firstTensor(module.forward(new IValueVector(new IValue(input))));
+            return TorchModel.run(module, input);
         }
 
         /** The module's class name without its package ({@code Linear}, {@code Sequential}). */

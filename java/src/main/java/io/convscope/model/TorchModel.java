@@ -169,7 +169,7 @@ public final class TorchModel implements AutoCloseable {
     /** Runs the model without autograd and returns its (first) output tensor. */
     public Tensor forward(Tensor input) {
         try (NoGradGuard noGrad = new NoGradGuard()) {
-            return firstTensor(module.forward(new IValueVector(new IValue(input))));
+            return run(module, input);
         }
     }
 
@@ -190,16 +190,21 @@ public final class TorchModel implements AutoCloseable {
         }
         try (NoGradGuard noGrad = new NoGradGuard()) {
             try {
-                return firstTensor(frozen.forward(new IValueVector(new IValue(input))));
+                return run(frozen, input);
             } catch (RuntimeException optimizedFailed) {
                 if (frozen == module) {
                     throw optimizedFailed;
                 }
                 // oneDNN's versions of some layers take fewer shapes than the originals (an adaptive pool to 6x6
                 // from a 1x1 map, say): the plain module still runs, or fails with the model's own message.
-                return firstTensor(module.forward(new IValueVector(new IValue(input))));
+                return run(module, input);
             }
         }
+    }
+
+    /** {@code module}'s forward on one tensor: its (first) output tensor. */
+    static Tensor run(JitModule module, Tensor input) {
+        return firstTensor(module.forward(new IValueVector(new IValue(input))));
     }
 
     /** Models may return a tuple (auxiliary heads); the first tensor is the prediction. */
