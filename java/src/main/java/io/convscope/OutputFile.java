@@ -13,9 +13,10 @@ import java.util.Locale;
  * A file a command will write, checked before any work is done. The name as given is kept for messages;
  * {@link #target()} is where the bytes go: a symbolic link is followed to the file it names (the link stays a
  * link), and anything that exists and is not a regular file (a device such as {@code /dev/null}, a pipe) is
- * written through rather than replaced. A folder is never a target.
+ * written through rather than replaced. A folder is never a target. {@link #format()} is the extension of the
+ * format written there (".png").
  */
-public record OutputFile(Path given, Path target, boolean writeThrough) {
+public record OutputFile(Path given, Path target, boolean writeThrough, String format) {
     /** Longest file name, in bytes, that Linux file systems accept (NAME_MAX). */
     static final int NAME_MAX = 255;
     private static final int MAX_LINKS = 40;
@@ -36,7 +37,7 @@ public record OutputFile(Path given, Path target, boolean writeThrough) {
             if (!Files.isWritable(absolute)) {
                 throw new UsageException("cannot write " + given + ": it is not writable");
             }
-            return new OutputFile(given, absolute, true);
+            return new OutputFile(given, absolute, true, extension);
         }
         Path target = followLinks(absolute);
         String name = target.getFileName().toString();
@@ -54,7 +55,7 @@ public record OutputFile(Path given, Path target, boolean writeThrough) {
                     + " does not exist; create it first");
         }
         probe(folder, given);
-        return new OutputFile(given, target, false);
+        return new OutputFile(given, target, false, extension);
     }
 
     /** Creates and removes a scratch file in {@code folder}: the only sure test that the folder takes new files. */

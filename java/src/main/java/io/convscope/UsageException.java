@@ -8,6 +8,16 @@ public class UsageException extends ConvscopeException {
         super(message);
     }
 
+    /** A wrong value of the setting {@code field}; {@code message} begins with the field's name. */
+    public UsageException(String field, String message) {
+        super(field, message, null);
+    }
+
+    /** {@code "<field> " + detail}, about the setting {@code field}. */
+    public static UsageException of(String field, String detail) {
+        return new UsageException(field, field + " " + detail);
+    }
+
     @Override
     public int exitCode() {
         return 2;

@@ -7,24 +7,11 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
 import io.convscope.OutputFile;
-import io.convscope.Outputs;
-import io.convscope.activations.ActivationPictures;
-import io.convscope.OutputFile;
-import io.convscope.Outputs;
+import io.convscope.activations.ActivationResult;
 import io.convscope.activations.ActivationSpec;
-import io.convscope.OutputFile;
-import io.convscope.Outputs;
 import io.convscope.activations.Activations;
-import io.convscope.OutputFile;
-import io.convscope.Outputs;
-import io.convscope.activations.FeatureMaps;
-import io.convscope.image.ImageLoader;
-import io.convscope.image.InputImage;
-import io.convscope.image.Npy;
-import io.convscope.model.LayerInfo;
+import io.convscope.image.Input;
 import io.convscope.model.TorchModel;
-import io.convscope.render.Png;
-import io.convscope.render.TileSheet;
 
 /** {@code convscope activations}: a layer's feature maps for one image. */
 final class ActivationsCommand implements Command {
@@ -55,24 +42,17 @@ final class ActivationsCommand implements Command {
     public int run(CommandLine line, Session session) {
         OutputFile out = session.outputFile("out", ".png");
         OutputFile npy = session.outputFile("npy", ".npy");
-        ActivationSpec spec = new ActivationSpec(OptionKit.positiveInt(line, "top", 0),
+        ActivationSpec spec = new ActivationSpec(line.getOptionValue("layer"), OptionKit.positiveInt(line, "top", 0),
                 line.getOptionValue("colormap"), OptionKit.positiveInt(line, "scale", 0));
+        Input image = Input.file(Path.of(line.getOptionValue("image")), session.maxPixels());
         try (TorchModel model = session.loadModel()) {
-            LayerInfo layer = model.layers().find(line.getOptionValue("layer"));
-            InputImage image = ImageLoader.load(Path.of(line.getOptionValue("image")), model.card(),
-                    session.maxPixels());
             long start = System.nanoTime();
-            FeatureMaps maps = Activations.of(model, layer, image);
-            session.log(String.format(Locale.ROOT, "ran up to %s in %.1f ms", layer.path(),
+            ActivationResult result = Activations.run(model, image, spec, session.device());
+            session.log(String.format(Locale.ROOT, "ran up to %s and drew it in %.1f ms", result.layer().path(),
                     (System.nanoTime() - start) / 1e6));
-            TileSheet sheet = ActivationPictures.render(maps, spec, model.file().getFileName() + " | "
-                    + layer.path() + " (" + layer.type() + ") | " + image.source().getFileName());
-            new Outputs().add(out, Png.encode(sheet.raster()))
-                    .add(npy, npy == null ? null : Npy.encode(maps.shape(), maps.values())).write();
+            result.write(out, npy);
             if (!session.quiet) {
-                session.out.println("wrote " + out.given() + " (" + sheet.tileCount() + " of " + maps.channels()
-                        + " maps of "
-                        + layer.path() + " " + LayerInfo.format(maps.shape()) + ")");
+                session.out.println("wrote " + out.given() + " (" + result.summary() + ")");
             }
         }
         return 0;

@@ -1,23 +1,15 @@
 package io.convscope.cli;
 
-import java.nio.file.Path;
-
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
 import io.convscope.OutputFile;
-import io.convscope.Outputs;
-import io.convscope.UsageException;
 import io.convscope.filters.FilterMode;
 import io.convscope.filters.FilterNorm;
 import io.convscope.filters.FilterPictures;
+import io.convscope.filters.FilterResult;
 import io.convscope.filters.FilterSpec;
-import io.convscope.image.Npy;
-import io.convscope.model.ConvWeights;
-import io.convscope.model.LayerInfo;
 import io.convscope.model.TorchModel;
-import io.convscope.render.Png;
-import io.convscope.render.TileSheet;
 
 /** {@code convscope filters}: draws one convolution layer's filters. */
 final class FiltersCommand implements Command {
@@ -51,27 +43,17 @@ final class FiltersCommand implements Command {
     public int run(CommandLine line, Session session) {
         OutputFile out = session.outputFile("out", ".png");
         OutputFile npy = session.outputFile("npy", ".npy");
-        int scale = OptionKit.positiveInt(line, "scale", 0);
-        if (scale > 64) {
-            throw new UsageException("--scale must be 1..64 pixels per weight, got " + scale);
-        }
+        FilterSpec spec = new FilterSpec(line.getOptionValue("layer"),
+                line.hasOption("mode") ? FilterMode.parse(line.getOptionValue("mode")) : null,
+                line.hasOption("norm") ? FilterNorm.parse(line.getOptionValue("norm")) : null,
+                line.getOptionValue("colormap"), OptionKit.positiveInt(line, "scale", 0));
         try (TorchModel model = session.loadModel()) {
             long start = System.nanoTime();
-            LayerInfo layer = model.layers().findConvolution(line.getOptionValue("layer"));
-            ConvWeights weights = ConvWeights.read(model, layer);
-            FilterMode mode = line.hasOption("mode") ? FilterMode.parse(line.getOptionValue("mode"))
-                    : FilterMode.defaultFor(weights.channels());
-            FilterNorm norm = line.hasOption("norm") ? FilterNorm.parse(line.getOptionValue("norm")) : null;
-            FilterSpec spec = new FilterSpec(layer.path(), mode, norm, line.getOptionValue("colormap"), scale);
-            TileSheet sheet = FilterPictures.render(weights, spec, model.file().getFileName().toString());
-            new Outputs().add(out, Png.encode(sheet.raster()))
-                    .add(npy, npy == null ? null : Npy.encode(weights.shape(), weights.values())).write();
-            session.log(String.format("rendered %s in %.1f ms", layer.path(), (System.nanoTime() - start) / 1e6));
+            FilterResult result = FilterPictures.run(model, spec);
+            result.write(out, npy);
+            session.log(String.format("rendered %s in %.1f ms", result.layer().path(), (System.nanoTime() - start) / 1e6));
             if (!session.quiet) {
-                session.out.println("wrote " + out.given() + " (" + sheet.raster().width() + "x"
-                        + sheet.raster().height()
-                        + ", " + sheet.tileCount() + " tiles of " + layer.path() + " " + LayerInfo.format(
-                        weights.shape()) + ")");
+                session.out.println("wrote " + out.given() + " (" + result.summary() + ")");
             }
         }
         return 0;

@@ -79,7 +79,7 @@ public final class Main {
                     + command.name() + " --help");
             return 2;
         } catch (ConvscopeException e) {
-            err.println("convscope " + command.name() + ": error: " + e.getMessage());
+            err.println("convscope " + command.name() + ": error: " + FlagNames.inMessage(e, options));
             if (verbose) {
                 e.printStackTrace(err);
             }

@@ -14,11 +14,10 @@ import io.convscope.model.TorchModel;
 import io.convscope.occlusion.Engine;
 import io.convscope.occlusion.OcclusionSpec;
 import io.convscope.occlusion.Size2;
-import io.convscope.report.HtmlPage;
 import io.convscope.report.ImageEntry;
 import io.convscope.report.Report;
-import io.convscope.report.ReportBuilder;
 import io.convscope.report.ReportSpec;
+import io.convscope.report.Reports;
 
 /**
  * {@code convscope report}: one HTML page, {@code DIR/index.html} beside its pictures, with the layer table,
@@ -57,31 +56,28 @@ final class ReportCommand implements Command {
     public int run(CommandLine line, Session session) {
         OutputFolder folder = OutputFolder.check(Path.of(line.getOptionValue("out")));
         List<Path> images = Arrays.stream(line.getOptionValues("image")).map(Path::of).toList();
-        ReportSpec spec = ReportSpec.of(images).withLayer(line.getOptionValue("layer"))
+        OcclusionSpec occlusion = OcclusionSpec.defaults().withEngine(Engine.parse(line.getOptionValue("engine", "auto")));
+        if (line.hasOption("window")) {
+            occlusion = occlusion.withWindow(Size2.parse("window", line.getOptionValue("window")));
+        }
+        if (line.hasOption("stride")) {
+            occlusion = occlusion.withStride(Size2.parse("stride", line.getOptionValue("stride")));
+        }
+        ReportSpec spec = ReportSpec.of(images).withLayer(line.getOptionValue("layer")).withOcclusion(occlusion)
                 .withTopk(OptionKit.intValue(line, "topk", ReportSpec.DEFAULT_TOPK)).withMaxPixels(session.maxPixels());
-        Size2 window = line.hasOption("window") ? Size2.parse("window", line.getOptionValue("window")) : null;
-        Size2 stride = line.hasOption("stride") ? Size2.parse("stride", line.getOptionValue("stride")) : null;
         try (TorchModel model = session.loadModel()) {
-            OcclusionSpec scaled = OcclusionSpec.scaledTo(model.card().crop());
-            OcclusionSpec occlusion = scaled.withWindow(window != null ? window : scaled.window(),
-                    stride != null ? stride : scaled.stride())
-                    .withEngine(Engine.parse(line.getOptionValue("engine", "auto")));
-            return write(session, name(), model, spec.withOcclusion(occlusion), folder);
+            return write(session, name(), model, spec, folder);
         }
     }
 
     /**
-     * Builds the report and its page, then moves them into {@code folder} (created if missing), and says what
-     * happened: 0 when every image was analysed, else 1 after writing the page, with one line on stderr. A
-     * failure that stops the report (a usage error) leaves the folder as it was.
+     * Writes the report (see {@link Reports}) and says what happened: 0 when every image was analysed, else 1
+     * after writing the page, with one line on stderr. A failure that stops the report (a usage error) leaves
+     * the folder as it was.
      */
     static int write(Session session, String command, TorchModel model, ReportSpec spec, OutputFolder folder) {
-        Report report = folder.write(scratch -> {
-            Report built = new ReportBuilder(model, session.useCuda(), session.threads()).build(spec, scratch);
-            HtmlPage.write(built, scratch);
-            return built;
-        });
-        Path page = folder.target().resolve(HtmlPage.FILE_NAME);
+        Report report = Reports.write(model, spec, session.device(), folder);
+        Path page = Reports.page(folder);
         session.log(String.format(Locale.ROOT, "report computed in %.1f s", report.header().seconds()));
         if (!session.quiet) {
             for (ImageEntry entry : report.images()) {

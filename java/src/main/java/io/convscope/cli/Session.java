@@ -5,6 +5,7 @@ import java.nio.file.Path;
 
 import org.apache.commons.cli.CommandLine;
 
+import io.convscope.Device;
 import io.convscope.OutputFile;
 import io.convscope.UsageException;
 import io.convscope.image.ImageLoader;
@@ -31,28 +32,20 @@ final class Session {
         this.json = line.hasOption("json");
     }
 
-    private int threads;
-
-    /** Loads LibTorch with the requested thread count and checks the device choice. */
+    /** Loads LibTorch with the requested thread count and checks the device choice before any work. */
     void startTorch() {
         int wanted = OptionKit.intValue(line, "threads", 0);
         if (wanted < 0) {
             throw new UsageException("--threads must be 1 or more (0 or absent: all cores), got " + wanted);
         }
-        Device device = Device.parse(line.getOptionValue("device", "auto"));
-        threads = TorchRuntime.ensureLoaded(wanted);
-        device.require();
-        log("LibTorch intra-op threads: " + threads + ", device: " + device.resolved());
+        Device device = device();
+        int threads = TorchRuntime.ensureLoaded(wanted);
+        log("LibTorch intra-op threads: " + threads + ", device: " + device.resolve().cliName());
     }
 
-    /** LibTorch's intra-op thread count in force (after {@link #startTorch()}). */
-    int threads() {
-        return threads;
-    }
-
-    /** Whether --device (auto by default) resolves to CUDA. */
-    boolean useCuda() {
-        return Device.parse(line.getOptionValue("device", "auto")).resolved().equals("cuda");
+    /** {@code --device}, auto by default. */
+    Device device() {
+        return Device.parse(line.getOptionValue("device", "auto"));
     }
 
     /** {@code --model} if given, else the bundled model. */

@@ -23,21 +23,32 @@ public final class FilterPictures {
     private FilterPictures() {
     }
 
-    /** Resolves {@code spec.layer()} in {@code model}, reads its weights and draws them. */
-    public static TileSheet render(TorchModel model, FilterSpec spec) {
+    /**
+     * The door to filter pictures: finds the convolution {@code spec.layer()} names, reads its weights from the
+     * model and draws them; the spec's open settings follow the layer.
+     */
+    public static FilterResult run(TorchModel model, FilterSpec spec) {
         LayerInfo layer = model.layers().findConvolution(spec.layer());
-        return render(ConvWeights.read(model, layer), spec, model.file().getFileName().toString());
+        ConvWeights weights = ConvWeights.read(model, layer);
+        return new FilterResult(model.file(), layer, weights, render(weights, spec,
+                model.file().getFileName().toString()));
     }
 
-    public static TileSheet render(ConvWeights weights, FilterSpec spec, String modelName) {
+    /** Resolves {@code spec.layer()} in {@code model}, reads its weights and draws them. */
+    public static TileSheet render(TorchModel model, FilterSpec spec) {
+        return run(model, spec).sheet();
+    }
+
+    public static TileSheet render(ConvWeights weights, FilterSpec given, String modelName) {
+        FilterSpec spec = given.resolvedFor(weights.channels());
         FilterMode mode = spec.mode();
         FilterNorm norm = spec.effectiveNorm();
         if (mode == FilterMode.RGB && weights.channels() != 3) {
-            throw new UsageException("layer " + weights.layer() + " has " + weights.channels()
-                    + " input channels, and rgb mode needs 3; use --mode channels or --mode collated");
+            throw UsageException.of("mode", "rgb needs a layer with 3 input channels, and " + weights.layer()
+                    + " has " + weights.channels() + "; use mode channels or collated");
         }
         if (mode == FilterMode.RGB && spec.colormap() != null) {
-            throw new UsageException("--colormap applies to the channels and collated modes; rgb tiles show the "
+            throw UsageException.of("colormap", "applies to the channels and collated modes; rgb tiles show the "
                     + "filter's own colours");
         }
         int scale = spec.scale() > 0 ? spec.scale() : fitScale(mode, weights);

@@ -58,9 +58,9 @@ final class ImageFileCheck {
                     + "reads PNG, JPEG, BMP, TIFF and WebP)");
         }
         if (size != null && size[0] * size[1] > maxPixels) {
-            throw new UsageException(String.format(Locale.ROOT, "image %s is %d x %d = %.1f megapixels, over the "
-                    + "limit of %.1f megapixels that guards against decompression bombs; raise the pixel limit "
-                    + "(max-megapixels) if you trust the file", file, size[0], size[1], size[0] * size[1] / 1e6,
+            throw new UsageException("maxPixels", String.format(Locale.ROOT, "image %s is %d x %d = %.1f megapixels, "
+                    + "over the limit of %.1f megapixels that guards against decompression bombs; raise the pixel "
+                    + "limit (maxPixels) if you trust the file", file, size[0], size[1], size[0] * size[1] / 1e6,
                     maxPixels / 1e6));
         }
     }

@@ -64,8 +64,27 @@ public final class ImageLoader {
                 throw new ConvscopeException("cannot read image " + file + ": not a decodable image file "
                         + "(convscope reads PNG, JPEG, BMP, TIFF and WebP)");
             }
+            return prepare(file.toString(), bgr, card, maxPixels);
+        }
+    }
+
+    /**
+     * Prepares a decoded 8-bit BGR image as {@link #load} does a file; {@code name} says where it came from.
+     * The caller owns {@code bgr}.
+     */
+    static InputImage prepare(String name, Mat bgr, ModelCard card, long maxPixels) {
+        requireWithin(name, bgr.cols(), bgr.rows(), maxPixels);
+        try (PointerScope scope = new PointerScope()) {
             Mat cropped = resizeAndCrop(bgr, card.resize(), card.crop(), maxPixels);
-            return toInput(file, cropped, card);
+            return toInput(name, cropped, card);
+        }
+    }
+
+    /** Refuses a picture of more than {@code maxPixels} pixels. */
+    static void requireWithin(String name, int width, int height, long maxPixels) {
+        if ((long) width * height > maxPixels) {
+            throw UsageException.of("maxPixels", String.format(Locale.ROOT, "is %.1f megapixels and %s is %dx%d; "
+                    + "raise the limit to read it", maxPixels / 1e6, name, width, height));
         }
     }
 
@@ -98,12 +117,12 @@ public final class ImageLoader {
         return new Mat(resized, new Rect(left, top, crop, crop)).clone();
     }
 
-    private static InputImage toInput(Path file, Mat bgr, ModelCard card) {
+    private static InputImage toInput(String name, Mat bgr, ModelCard card) {
         int size = bgr.rows();
         int channels = card.channels();
         if (channels != 1 && channels != 3) {
             throw new UsageException("images can feed 1- or 3-channel models; this card asks for " + channels
-                    + " channels (pass a prepared tensor with --input X.npy instead)");
+                    + " channels (give a prepared tensor instead)");
         }
         float[] tensor = new float[channels * size * size];
         Raster picture = new Raster(size, size);
@@ -129,6 +148,6 @@ public final class ImageLoader {
                 }
             }
         }
-        return new InputImage(file, channels, size, size, tensor, picture);
+        return new InputImage(name, channels, size, size, tensor, picture);
     }
 }

@@ -11,7 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import io.convscope.AtomicFiles;
+import io.convscope.OutputFile;
+import io.convscope.Outputs;
 import io.convscope.ConvscopeException;
 import io.convscope.UsageException;
 
@@ -42,12 +43,9 @@ public final class Npy {
         }
     }
 
+    /** Writes a float32 {@code .npy} file as {@link Outputs} does (atomically, through links and devices). */
     public static void write(Path out, long[] shape, float[] values) {
-        try {
-            AtomicFiles.write(out, encode(shape, values));
-        } catch (IOException e) {
-            throw new ConvscopeException("cannot write " + out + ": " + e.getMessage(), e);
-        }
+        new Outputs().add(OutputFile.check(out, ".npy"), encode(shape, values)).write();
     }
 
     /** The bytes of a version 1.0 {@code .npy} file holding {@code values} with {@code shape}. */

@@ -18,18 +18,31 @@ public final class TensorInput {
     private TensorInput() {
     }
 
+    /** Reads a float32 {@code .npy} tensor, C x H x W or 1 x C x H x W, already normalized for the model. */
     public static InputImage load(Path file, ModelCard card) {
         Npy.Array array = Npy.read(file);
-        long[] s = array.shape();
+        return of(file.toString(), array.shape(), array.values(), card);
+    }
+
+    /**
+     * A tensor already normalized for the model: {@code values} of {@code shape}, C x H x W or 1 x C x H x W,
+     * row-major; {@code name} says where it came from in messages. The values are used, not copied.
+     */
+    public static InputImage of(String name, long[] shape, float[] values, ModelCard card) {
+        long[] s = shape;
         long[] chw = s.length == 4 && s[0] == 1 ? new long[] {s[1], s[2], s[3]} : s;
         if (chw.length != 3) {
-            throw new UsageException(file + " has shape " + LayerInfo.format(s) + "; give C x H x W or 1 x C x H x W");
+            throw new UsageException(name + " has shape " + LayerInfo.format(s) + "; give C x H x W or 1 x C x H x W");
         }
         if (chw[0] < 1 || chw[1] < 1 || chw[2] < 1) {
-            throw new UsageException(file + " has shape " + LayerInfo.format(s) + ", with an empty dimension; give "
+            throw new UsageException(name + " has shape " + LayerInfo.format(s) + ", with an empty dimension; give "
                     + "C x H x W with every size 1 or more");
         }
-        String notFinite = Finite.problem(array.values(), "input tensor " + file);
+        if (chw[0] * chw[1] * chw[2] != values.length) {
+            throw new UsageException(name + " has shape " + LayerInfo.format(s) + ", which needs "
+                    + chw[0] * chw[1] * chw[2] + " values, but holds " + values.length);
+        }
+        String notFinite = Finite.problem(values, "input tensor " + name);
         if (notFinite != null) {
             throw new UsageException(notFinite);
         }
@@ -37,12 +50,12 @@ public final class TensorInput {
         int h = (int) chw[1];
         int w = (int) chw[2];
         if (c != card.channels()) {
-            throw new UsageException(file + " has " + c + " channels (shape " + LayerInfo.format(s)
+            throw new UsageException(name + " has " + c + " channels (shape " + LayerInfo.format(s)
                     + ") and the model expects " + card.channels() + "; give a " + card.channels() + " x H x W tensor");
         }
         Raster picture = new Raster(w, h);
         int plane = h * w;
-        float[] v = array.values();
+        float[] v = values;
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 int i = y * w + x;
@@ -54,7 +67,7 @@ public final class TensorInput {
                 }
             }
         }
-        return new InputImage(file, c, h, w, v, picture);
+        return new InputImage(name, c, h, w, v, picture);
     }
 
     private static double pixel(float value, ModelCard card, int channel) {

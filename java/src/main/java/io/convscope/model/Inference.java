@@ -23,7 +23,7 @@ public final class Inference {
         try (PointerScope scope = new PointerScope()) {
             Tensor output;
             try {
-                output = model.forward(tensor(shape, input));
+                output = model.forward(tensor(model, shape, input));
             } catch (RuntimeException e) {
                 throw new ConvscopeException(model.failureOn(shape, e));
             }
@@ -42,7 +42,7 @@ public final class Inference {
         String target = layer.path();
         LayerOutput[] found = new LayerOutput[1];
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            ChainedForward.walk(model.module(), tensor(shape, input), (path, output) -> {
+            ChainedForward.walk(model.module(), tensor(model, shape, input), (path, output) -> {
                 if (path.equals(target)) {
                     // Copied now: an in-place module after this one would overwrite the tensor.
                     found[0] = new LayerOutput(path, ModuleTree.shape(output), floats(output));
@@ -59,15 +59,15 @@ public final class Inference {
         return found[0];
     }
 
-    /** A float32 CPU tensor holding a copy of {@code values}. */
-    static Tensor tensor(long[] shape, float[] values) {
+    /** A float32 tensor holding a copy of {@code values}, on the device where {@code model} is. */
+    static Tensor tensor(TorchModel model, long[] shape, float[] values) {
         Tensor t = torch.zeros(shape);
         if (t.numel() != values.length) {
             throw new IllegalArgumentException("shape " + LayerInfo.format(shape) + " needs " + t.numel()
                     + " values, got " + values.length);
         }
         t.data_ptr_float().put(values);
-        return t;
+        return model.placement() == io.convscope.Device.CPU ? t : t.to(model.torchDevice(), torch.ScalarType.Float);
     }
 
     static float[] floats(Tensor tensor) {

@@ -38,7 +38,7 @@ public final class LayerInventory {
         long[] output = new long[0];
         String failure = null;
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            Tensor dry = torch.zeros(input);
+            Tensor dry = torch.zeros(input).to(model.torchDevice(), torch.ScalarType.Float);
             output = ModuleTree.shape(model.forward(dry));
             Map<String, long[]> shapes = OutputShapeTracer.trace(model.module(), dry);
             found.replaceAll(layer -> layer.withOutputShape(shapes.getOrDefault(layer.path(), new long[0])));

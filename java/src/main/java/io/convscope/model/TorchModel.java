@@ -15,12 +15,19 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import io.convscope.ConvscopeException;
+import io.convscope.Device;
 import io.convscope.UsageException;
 import io.convscope.nativebridge.TorchRuntime;
 
 /**
  * A TorchScript CNN loaded on the CPU in eval mode, with the card that says what input it expects.
  * Close it to release the native module.
+ *
+ * <p><b>Threads.</b> One model may serve several threads at once: forward passes do not take a lock (a
+ * TorchScript module's forward keeps its state per call), so maps computed concurrently overlap. On the CPU
+ * each forward pass already uses every intra-op thread, so concurrent calls share the cores rather than add
+ * to them (see README "Threads" for the measurement). What threads sharing a model must agree on is the device
+ * ({@link #placeOn}); closing the model while a call runs is an error.
  */
 public final class TorchModel implements AutoCloseable {
     /** A traceback's error line: {@code RuntimeException: ...}, {@code builtins.ValueError: ...}. */
@@ -33,6 +40,7 @@ public final class TorchModel implements AutoCloseable {
     private final JitModule module;
     private LayerInventory layers;
     private JitModule frozen;
+    private Device placement = Device.CPU;
 
     private TorchModel(Path file, ModelCard card, String assumption, JitModule module) {
         this.file = file;
@@ -160,9 +168,39 @@ public final class TorchModel implements AutoCloseable {
         }
     }
 
-    /** Moves the parameters to the first CUDA device; inputs must then live there too. */
-    public synchronized void moveToCuda() {
-        module.to(new org.bytedeco.pytorch.Device(torch.DeviceType.CUDA));
+    /**
+     * Puts the parameters on {@code device} (resolved: AUTO becomes CUDA or CPU) and returns where they are.
+     * Every analysis places the model first, so inputs are made where the model is. A model serves one device at
+     * a time: threads that share it must ask for the same one.
+     */
+    public synchronized Device placeOn(Device device) {
+        Device resolved = device.resolve();
+        if (resolved != placement) {
+            module.to(torchDevice(resolved));
+            dropFrozen();
+            placement = resolved;
+        }
+        return resolved;
+    }
+
+    /** Where the parameters are: {@link Device#CPU} until {@link #placeOn} moves them. */
+    public synchronized Device placement() {
+        return placement;
+    }
+
+    /** The LibTorch device of {@link #placement()}, for tensors that meet the model. */
+    public org.bytedeco.pytorch.Device torchDevice() {
+        return torchDevice(placement());
+    }
+
+    private static org.bytedeco.pytorch.Device torchDevice(Device device) {
+        return new org.bytedeco.pytorch.Device(device == Device.CUDA ? torch.DeviceType.CUDA : torch.DeviceType.CPU);
+    }
+
+    private void dropFrozen() {
+        if (frozen != null && frozen != module) {
+            frozen.releaseReference();
+        }
         frozen = null;
     }
 
@@ -179,7 +217,24 @@ public final class TorchModel implements AutoCloseable {
      * AlexNet batches here. For repeated batched scoring; falls back to the plain module when a model
      * cannot be frozen (one that changes its own attributes in forward, say).
      */
-    public synchronized Tensor forwardOptimized(Tensor input) {
+    public Tensor forwardOptimized(Tensor input) {
+        JitModule optimized = optimized();
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            try {
+                return run(optimized, input);
+            } catch (RuntimeException optimizedFailed) {
+                if (optimized == module) {
+                    throw optimizedFailed;
+                }
+                // oneDNN's versions of some layers take fewer shapes than the originals (an adaptive pool to 6x6
+                // from a 1x1 map, say): the plain module still runs, or fails with the model's own message.
+                return run(module, input);
+            }
+        }
+    }
+
+    /** The frozen copy, made on first use; the lock covers making it, not the forward passes that use it. */
+    private synchronized JitModule optimized() {
         if (frozen == null) {
             try {
                 // Retained: this may run inside a caller's PointerScope, which must not free our module.
@@ -188,18 +243,7 @@ public final class TorchModel implements AutoCloseable {
                 frozen = module;
             }
         }
-        try (NoGradGuard noGrad = new NoGradGuard()) {
-            try {
-                return run(frozen, input);
-            } catch (RuntimeException optimizedFailed) {
-                if (frozen == module) {
-                    throw optimizedFailed;
-                }
-                // oneDNN's versions of some layers take fewer shapes than the originals (an adaptive pool to 6x6
-                // from a 1x1 map, say): the plain module still runs, or fails with the model's own message.
-                return run(module, input);
-            }
-        }
+        return frozen;
     }
 
     /** {@code module}'s forward on one tensor: its (first) output tensor. */
@@ -243,10 +287,8 @@ public final class TorchModel implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        if (frozen != null && frozen != module) {
-            frozen.releaseReference();
-        }
+    public synchronized void close() {
+        dropFrozen();
         // Drops our reference; the module is freed once no scope holds it either.
         module.releaseReference();
     }

@@ -1,23 +1,48 @@
 package io.convscope.occlusion;
 
-import java.nio.file.Path;
-
 import org.bytedeco.pytorch.global.torch;
 
-import io.convscope.image.ImageLoader;
+import io.convscope.Device;
+import io.convscope.image.Input;
+import io.convscope.image.InputImage;
 import io.convscope.model.TorchModel;
 
-/** The one-call Java API for an occlusion map; {@link OcclusionEngine} is there for more control. */
+/**
+ * The door to occlusion: one call that prepares the input as the model's card says, decides what the spec
+ * leaves open (window, stride and fill follow the input, see {@link OcclusionSpec#resolvedFor}), places the
+ * model on the device, computes the map and returns it with what it was computed from.
+ *
+ * <pre>{@code
+ * try (TorchModel model = TorchModel.load(Path.of("alexnet.pt"))) {
+ *     OcclusionResult result = Occlusion.run(model, Input.file(Path.of("cat.jpg")), OcclusionSpec.defaults(),
+ *             Device.AUTO);
+ *     result.write(Path.of("cat-occlusion.png"), Path.of("cat-occlusion.json"));
+ * }
+ * }</pre>
+ */
 public final class Occlusion {
     private Occlusion() {
     }
 
-    /**
-     * The occlusion map of an image file, prepared as the model's card says, computed on the CPU with as
-     * many fill threads as LibTorch has intra-op threads.
-     */
-    public static OcclusionMap map(TorchModel model, Path image, OcclusionSpec spec) {
-        return new OcclusionEngine(model, false, torch.get_num_threads())
-                .run(ImageLoader.load(image, model.card()), spec, Progress.NONE);
+    public static OcclusionResult run(TorchModel model, Input input, OcclusionSpec spec, Device device) {
+        return run(model, input, spec, device, Progress.NONE);
+    }
+
+    /** Like {@link #run(TorchModel, Input, OcclusionSpec, Device)}, reporting windows done to {@code progress}. */
+    public static OcclusionResult run(TorchModel model, Input input, OcclusionSpec spec, Device device,
+                                      Progress progress) {
+        spec.check();
+        // Prepared before the model moves: decoding and resizing are CPU work whatever the device.
+        InputImage image = input.prepare(model.card());
+        return run(model, image, spec.resolvedFor(Math.min(image.height(), image.width()), input.isTensor()),
+                device, progress);
+    }
+
+    /** The map of an input already prepared for this model (one image, several analyses: the report). */
+    public static OcclusionResult run(TorchModel model, InputImage image, OcclusionSpec spec, Device device,
+                                      Progress progress) {
+        model.placeOn(device);
+        OcclusionMap map = new OcclusionEngine(model, torch.get_num_threads()).run(image, spec, progress);
+        return new OcclusionResult(model.file(), image, map);
     }
 }

@@ -31,15 +31,18 @@ public final class OcclusionEngine {
     private final int threads;
 
     /**
-     * @param cuda    run on the GPU (the model is moved there); the caller has checked one exists
+     * An engine on the device where {@code model} is ({@link TorchModel#placeOn}); {@link Occlusion#run} is the
+     * door that places the model and resolves the spec's defaults.
+     *
      * @param threads native fill threads on the CPU (match LibTorch's intra-op threads)
      */
-    public OcclusionEngine(TorchModel model, boolean cuda, int threads) {
+    public OcclusionEngine(TorchModel model, int threads) {
         this.model = model;
-        this.cuda = cuda;
+        this.cuda = model.placement() == io.convscope.Device.CUDA;
         this.threads = threads;
     }
 
+    /** The map of {@code input}; a window, stride or fill the spec leaves open follows the input's size. */
     public OcclusionMap run(InputImage input, OcclusionSpec spec, Progress progress) {
         return run(input, spec, progress, 0, Integer.MAX_VALUE);
     }
@@ -53,7 +56,8 @@ public final class OcclusionEngine {
         return run(input, spec, Progress.NONE, first, last);
     }
 
-    private OcclusionMap run(InputImage input, OcclusionSpec spec, Progress progress, int first, int last) {
+    private OcclusionMap run(InputImage input, OcclusionSpec given, Progress progress, int first, int last) {
+        OcclusionSpec spec = given.check().resolvedFor(Math.min(input.height(), input.width()), false);
         if (!cuda) {
             return runExactly(input, spec, progress, first, last);
         }
@@ -104,8 +108,8 @@ public final class OcclusionEngine {
             ClassScores.requireFinite(baseRow, "the model's output for the unoccluded input");
             target = spec.target() != null ? spec.target() : (int) logits.argmax().item_long();
             if (target < 0 || target >= classes) {
-                throw new UsageException("--target " + target + " is out of range: the model has " + classes
-                        + " classes (0.." + (classes - 1) + ")");
+                throw UsageException.of("target", target + " is out of range 0.." + (classes - 1) + " (the model has "
+                        + classes + " classes)");
             }
             baseScore = score(logits, spec.score(), target).cpu().item_float();
 
@@ -183,7 +187,7 @@ public final class OcclusionEngine {
 
     private static void refuseIfAsked(Engine engine, ChainDecomposition.NotApplicable why) {
         if (engine == Engine.INCREMENTAL) {
-            throw new UsageException("the incremental engine does not apply to this model: " + why.getMessage()
+            throw UsageException.of("engine", "incremental does not apply to this model: " + why.getMessage()
                     + "; use the full or auto engine");
         }
     }

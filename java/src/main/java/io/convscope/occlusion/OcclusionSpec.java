@@ -1,11 +1,15 @@
 package io.convscope.occlusion;
 
+import io.convscope.UsageException;
+
 /**
- * Everything that defines an occlusion run.
+ * Everything that defines an occlusion run. {@link #defaults()} leaves window, stride and fill to the input
+ * ({@link #resolvedFor}); every other field has its value.
  *
- * @param window window size; it covers all channels
- * @param stride step between window positions
- * @param fill   what a window is filled with
+ * @param window window size, or null for {@link #defaultWindow} of the input; it covers all channels
+ * @param stride step between window positions, or null for {@link #defaultStride} of the input
+ * @param fill   what a window is filled with, or null for the card's mean colour (0 in tensor space, which is
+ *               also the default for tensor inputs)
  * @param score  the score whose drop is mapped
  * @param method grid (one cell per window) or captum (per pixel)
  * @param target class index, or null for the top-1 class of the unoccluded input
@@ -16,23 +20,65 @@ package io.convscope.occlusion;
 public record OcclusionSpec(Size2 window, Size2 stride, Fill fill, Score score, Method method, Integer target,
                             boolean raw, int batch, Engine engine) {
 
+    /** Sizes from the input, the mean fill, the probability's drop on a grid, the top-1 class, engine auto. */
     public static OcclusionSpec defaults() {
-        return new OcclusionSpec(Size2.square(50), Size2.square(10), Fill.mean(), Score.PROB, Method.GRID, null,
-                false, 0, Engine.AUTO);
+        return new OcclusionSpec(null, null, null, Score.PROB, Method.GRID, null, false, 0, Engine.AUTO);
     }
 
     /**
-     * The defaults for an input of {@code side} pixels: window 50 and stride 10 (DESIGN.md's defaults, made for
-     * ImageNet-sized inputs), shrunk on small inputs to a quarter and a sixteenth of the side (at least 1
-     * pixel): 16 and 4 on a 64 x 64 model, 50 and 10 from 200 pixels up.
+     * The default window for an input of {@code side} pixels (its shorter side): 50 (DESIGN.md's default, made
+     * for ImageNet-sized inputs), shrunk on small inputs to a quarter of the side, at least 1: 16 on a 64 x 64
+     * input, 50 from 200 pixels up.
      */
-    public static OcclusionSpec scaledTo(int side) {
-        return defaults().withWindow(Size2.square(Math.max(1, Math.min(50, side / 4))),
-                Size2.square(Math.max(1, Math.min(10, side / 16))));
+    public static Size2 defaultWindow(int side) {
+        return Size2.square(Math.max(1, Math.min(50, side / 4)));
+    }
+
+    /** The default stride: 10, or a sixteenth of the side on inputs under 160 pixels (at least 1). */
+    public static Size2 defaultStride(int side) {
+        return Size2.square(Math.max(1, Math.min(10, side / 16)));
+    }
+
+    /**
+     * This spec with its open fields decided for an input whose shorter side is {@code side} pixels: the window
+     * and stride that were not given follow the side, and the fill is the mean colour, written as the number 0
+     * for a tensor input (where "mean" means nothing to the user).
+     */
+    public OcclusionSpec resolvedFor(int side, boolean tensorInput) {
+        return new OcclusionSpec(window != null ? window : defaultWindow(side),
+                stride != null ? stride : defaultStride(side),
+                fill != null ? fill : (tensorInput ? Fill.tensor(0f) : Fill.mean()),
+                score, method, target, raw, batch, engine);
+    }
+
+    /** Fails with a message naming the field when the settings contradict each other or are out of range. */
+    public OcclusionSpec check() {
+        if (score == null || method == null || engine == null) {
+            throw new UsageException("score, method and engine are required; start from OcclusionSpec.defaults()");
+        }
+        if (batch < 0) {
+            throw UsageException.of("batch", "must be 1 or more (or 0 for a size from the memory budget), got "
+                    + batch);
+        }
+        if (raw && method == Method.CAPTUM) {
+            throw UsageException.of("raw", "applies to the grid method; captum maps are always drops");
+        }
+        if (target != null && target < 0) {
+            throw UsageException.of("target", target + " is negative; classes are numbered from 0");
+        }
+        return this;
     }
 
     public OcclusionSpec withWindow(Size2 w, Size2 s) {
         return new OcclusionSpec(w, s, fill, score, method, target, raw, batch, engine);
+    }
+
+    public OcclusionSpec withWindow(Size2 w) {
+        return new OcclusionSpec(w, stride, fill, score, method, target, raw, batch, engine);
+    }
+
+    public OcclusionSpec withStride(Size2 s) {
+        return new OcclusionSpec(window, s, fill, score, method, target, raw, batch, engine);
     }
 
     public OcclusionSpec withMethod(Method m) {

@@ -20,7 +20,7 @@ public record Size2(int height, int width) {
         } catch (NumberFormatException e) {
             // Falls through to the message below, which says what is accepted.
         }
-        throw new UsageException("--" + option + " takes N or HxW in pixels (50, 50x40), got '" + text + "'");
+        throw UsageException.of(option, "takes N or HxW in pixels (50, 50x40), got '" + text + "'");
     }
 
     @Override

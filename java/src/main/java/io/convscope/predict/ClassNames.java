@@ -37,8 +37,8 @@ public record ClassNames(List<String> names, String source) {
         if (!card.labels().isEmpty()) {
             if (card.labels().size() != classes) {
                 throw new ConvscopeException("the model card of " + card.name() + " names " + card.labels().size()
-                        + " labels but the model outputs " + classes + " scores; fix the card's \"labels\" or pass "
-                        + "--labels FILE");
+                        + " labels but the model outputs " + classes + " scores; fix the card's \"labels\" or give a "
+                        + "labels file");
             }
             return new ClassNames(card.labels(), "the model card");
         }
@@ -49,13 +49,13 @@ public record ClassNames(List<String> names, String source) {
         for (int i = 0; i < classes; i++) {
             indices.add("class " + i);
         }
-        return new ClassNames(indices, "class indices (no labels in a model card; pass --labels FILE)");
+        return new ClassNames(indices, "class indices (no labels in a model card; give a labels file)");
     }
 
     /** A labels file: one name per line, in output order, exactly {@code classes} of them. */
     public static List<String> read(Path file, int classes) {
         if (!Files.isRegularFile(file)) {
-            throw new UsageException("labels file not found: " + file + " (--labels takes a text file with one "
+            throw new UsageException("labels file not found: " + file + " (a labels file is a text file with one "
                     + "class name per line)");
         }
         List<String> lines;

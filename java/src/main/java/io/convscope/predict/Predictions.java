@@ -1,12 +1,13 @@
 package io.convscope.predict;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import io.convscope.Device;
 import io.convscope.UsageException;
+import io.convscope.image.Input;
 import io.convscope.image.InputImage;
 import io.convscope.model.Inference;
 import io.convscope.model.TorchModel;
@@ -16,11 +17,23 @@ public final class Predictions {
     private Predictions() {
     }
 
-    /** Runs the model on the image and names its top {@code k} classes (labels file null: see ClassNames). */
-    public static List<Prediction> of(TorchModel model, InputImage image, int k, Path labels) {
+    /**
+     * The door to predictions: prepares the input as the model's card says, places the model on the device,
+     * runs it once and names its top classes.
+     */
+    public static PredictionResult run(TorchModel model, Input input, PredictSpec spec, Device device) {
+        InputImage image = input.prepare(model.card());
+        return run(model, image, spec, device);
+    }
+
+    /** The predictions for an input already prepared for this model. */
+    public static PredictionResult run(TorchModel model, InputImage image, PredictSpec spec, Device device) {
+        model.placeOn(device);
         float[] scores = Inference.classScores(model, new long[] {1, image.channels(), image.height(), image.width()},
                 image.tensor());
-        return topK(scores, ClassNames.forModel(model.card(), scores.length, labels).names(), k);
+        ClassNames names = ClassNames.forModel(model.card(), scores.length, spec.labels());
+        return new PredictionResult(model.file(), image.source(), names.source(),
+                topK(scores, names.names(), spec.topk()));
     }
 
     /**
@@ -30,7 +43,7 @@ public final class Predictions {
      */
     public static List<Prediction> topK(float[] scores, List<String> names, int k) {
         if (k < 1) {
-            throw new UsageException("--topk must be 1 or more, got " + k);
+            throw UsageException.of("topk", "must be 1 or more, got " + k);
         }
         if (names.size() != scores.length) {
             throw new IllegalArgumentException(names.size() + " names for " + scores.length + " scores");

@@ -5,17 +5,17 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_RGB2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
-import java.io.IOException;
 import java.nio.file.Path;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
 
-import io.convscope.AtomicFiles;
+import io.convscope.OutputFile;
+import io.convscope.Outputs;
 import io.convscope.ConvscopeException;
 
-/** Encodes rasters as PNG through OpenCV; writing goes through {@link AtomicFiles} or {@code Outputs}. */
+/** Encodes rasters as PNG through OpenCV; writing goes through {@link Outputs}. */
 public final class Png {
     private Png() {
     }
@@ -37,12 +37,11 @@ public final class Png {
         }
     }
 
-    /** Writes one picture atomically: a failed write never leaves a half file behind. */
+    /**
+     * Writes one picture as {@link Outputs} does: atomically, through a symbolic link to the file it names, and
+     * into a device or pipe as it is.
+     */
     public static void write(Raster raster, Path out) {
-        try {
-            AtomicFiles.write(out, encode(raster));
-        } catch (IOException e) {
-            throw new ConvscopeException("cannot write " + out + ": " + e.getMessage(), e);
-        }
+        new Outputs().add(OutputFile.check(out, ".png"), encode(raster)).write();
     }
 }

@@ -30,6 +30,19 @@ public final class Raster {
         return height;
     }
 
+    /** A copy as a Java2D picture ({@code TYPE_3BYTE_BGR}), for applications that draw or serve it themselves. */
+    public java.awt.image.BufferedImage toBufferedImage() {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(width, height,
+                java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        byte[] bgr = ((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        for (int i = 0; i < rgb.length; i += 3) {
+            bgr[i] = rgb[i + 2];
+            bgr[i + 1] = rgb[i + 1];
+            bgr[i + 2] = rgb[i];
+        }
+        return image;
+    }
+
     /** The backing bytes, shared (not copied) so PNG encoding and text drawing need no extra pass. */
     byte[] bytes() {
         return rgb;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.convscope.ConvscopeException;
+import io.convscope.Device;
 import io.convscope.activations.ActivationPictures;
 import io.convscope.activations.ActivationSpec;
 import io.convscope.activations.Activations;
@@ -13,14 +14,14 @@ import io.convscope.activations.FeatureMaps;
 import io.convscope.filters.FilterMode;
 import io.convscope.filters.FilterPictures;
 import io.convscope.filters.FilterSpec;
-import io.convscope.image.ImageLoader;
+import io.convscope.image.Input;
 import io.convscope.image.InputImage;
 import io.convscope.model.ConvWeights;
 import io.convscope.model.LayerInfo;
 import io.convscope.model.LayerInventory;
 import io.convscope.model.TorchModel;
 import io.convscope.occlusion.Method;
-import io.convscope.occlusion.OcclusionEngine;
+import io.convscope.occlusion.Occlusion;
 import io.convscope.occlusion.OcclusionMap;
 import io.convscope.occlusion.OcclusionPicture;
 import io.convscope.occlusion.OcclusionSpec;
@@ -28,6 +29,7 @@ import io.convscope.occlusion.Progress;
 import io.convscope.occlusion.Score;
 import io.convscope.occlusion.WindowGrid;
 import io.convscope.predict.Prediction;
+import io.convscope.predict.PredictSpec;
 import io.convscope.predict.Predictions;
 import io.convscope.render.Raster;
 import io.convscope.rf.LayerTable;
@@ -48,18 +50,12 @@ public final class ReportBuilder {
     static final int MIN_INPUT_DISPLAY = 256;
 
     private final TorchModel model;
-    private final boolean cuda;
-    private final int threads;
+    private final Device device;
 
-    /**
-     * @param cuda    run occlusion on the GPU; the model is moved there after the other steps, which run on the
-     *                CPU, and stays there
-     * @param threads native fill threads for occlusion on the CPU (match LibTorch's intra-op threads)
-     */
-    public ReportBuilder(TorchModel model, boolean cuda, int threads) {
+    /** @param device where every step runs; the model is placed there first and stays there */
+    ReportBuilder(TorchModel model, Device device) {
         this.model = model;
-        this.cuda = cuda;
-        this.threads = threads;
+        this.device = device;
     }
 
     /** Builds the report for {@code spec}, writing its pictures into {@code folder}, which must exist. */
@@ -70,13 +66,13 @@ public final class ReportBuilder {
         LayerInfo layer = spec.layer() == null ? fields.lastLocalConvolution() : inventory.find(spec.layer());
         ReceptiveField field = fields.located(layer);
         int side = model.card().crop();
-        OcclusionSpec occlusion = spec.occlusion() != null ? spec.occlusion() : OcclusionSpec.scaledTo(side);
+        OcclusionSpec occlusion = spec.occlusion().check().resolvedFor(side, false);
         // Checked once here, so a window larger than the input is a usage error rather than one per image.
         WindowGrid.of(occlusion.method(), side, side, occlusion.window(), occlusion.stride());
+        Device placed = model.placeOn(device);
 
         FigureFolder figures = new FigureFolder(folder);
         List<Figure> filters = filterFigures(figures);
-        // Everything but occlusion runs on the CPU first: once the model moves to the GPU, CPU inputs no longer fit.
         ImageEntry[] images = new ImageEntry[spec.images().size()];
         List<Prepared> ready = new ArrayList<>();
         for (int i = 0; i < images.length; i++) {
@@ -87,16 +83,12 @@ public final class ReportBuilder {
                 images[i] = new ImageEntry.Failure(fileName(source), source.toString(), e.getMessage());
             }
         }
-        if (cuda) {
-            model.moveToCuda();
-        }
-        OcclusionEngine engine = new OcclusionEngine(model, cuda, threads);
         for (Prepared p : ready) {
-            images[p.index()] = occlude(p, engine, occlusion, figures);
+            images[p.index()] = occlude(p, occlusion, figures);
         }
         ReportHeader header = new ReportHeader(modelName(), model.file().toString(), model.card().name(),
                 model.parameterCount(), LayerInfo.format(new long[] {model.card().channels(), side, side}),
-                cuda ? "cuda" : "cpu", (System.nanoTime() - start) / 1e9);
+                placed.cliName(), (System.nanoTime() - start) / 1e9);
         return new Report(header, LayerTable.of(inventory, fields), filters, layer.path(), layer.type(), occlusion,
                 List.of(images));
     }
@@ -134,8 +126,8 @@ public final class ReportBuilder {
     private Prepared prepare(int index, Path source, ReportSpec spec, LayerInfo layer, ReceptiveField field,
                              FigureFolder figures) {
         String name = fileName(source);
-        InputImage image = ImageLoader.load(source, model.card(), spec.maxPixels());
-        List<Prediction> top = Predictions.of(model, image, spec.topk(), null);
+        InputImage image = Input.file(source, spec.maxPixels()).prepare(model.card());
+        List<Prediction> top = Predictions.run(model, image, PredictSpec.defaults().withTopk(spec.topk()), device).top();
         String stem = figures.stem(name);
         String heading = modelName() + " | " + layer.path() + " (" + layer.type() + ") | " + name;
 
@@ -162,7 +154,7 @@ public final class ReportBuilder {
         FeatureMaps maps = Activations.of(model, layer, image);
         int shown = Math.min(spec.maps(), maps.channels());
         Figure activations = figures.write(stem + "-activations", ActivationPictures.render(maps,
-                        new ActivationSpec(shown, null, 0), heading).raster(),
+                        ActivationSpec.of(layer.path()).withTop(shown), heading).raster(),
                 "The " + shown + " most active of the " + maps.channels() + " feature maps of " + layer.path()
                         + " for " + name,
                 String.format(Locale.ROOT, "%d of %d maps of %dx%d, highest mean activation first, each on its "
@@ -170,9 +162,9 @@ public final class ReportBuilder {
         return new Prepared(index, name, source.toString(), image, stem, input, top, rf, activations);
     }
 
-    private ImageEntry occlude(Prepared p, OcclusionEngine engine, OcclusionSpec spec, FigureFolder figures) {
+    private ImageEntry occlude(Prepared p, OcclusionSpec spec, FigureFolder figures) {
         try {
-            OcclusionMap map = engine.run(p.image(), spec, Progress.NONE);
+            OcclusionMap map = Occlusion.run(model, p.image(), spec, device, Progress.NONE).map();
             Figure figure = figures.write(p.stem() + "-occlusion", OcclusionPicture.render(p.image(), map,
                     modelName()), "Occlusion map of " + p.name() + " for " + className(map), occlusionCaption(map));
             return new ImageEntry.Analysis(p.name(), p.source(), p.input(), p.predictions(), figure, p.rf(),

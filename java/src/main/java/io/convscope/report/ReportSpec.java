@@ -14,7 +14,7 @@ import io.convscope.occlusion.OcclusionSpec;
  * @param layer     the layer whose receptive field and activations are shown for each image (a spec as
  *                  {@link io.convscope.model.LayerInventory#find} reads it), or null for the last convolution
  *                  whose units see part of the input
- * @param occlusion the occlusion settings, or null for {@link OcclusionSpec#scaledTo} the model's input size
+ * @param occlusion the occlusion settings; window, stride and fill left open follow the model's input size
  * @param topk      how many classes each image's prediction table lists
  * @param maps      how many of the layer's feature maps to draw, most active first
  * @param maxPixels the largest image read, in pixels (see {@link ImageLoader#DEFAULT_MAX_PIXELS})
@@ -27,13 +27,17 @@ public record ReportSpec(List<Path> images, String layer, OcclusionSpec occlusio
     public ReportSpec {
         images = List.copyOf(images);
         if (images.isEmpty()) {
-            throw new UsageException("a report needs at least one image; give --image I [I2 ...]");
+            throw new UsageException("images", "a report needs at least one image; give images");
+        }
+        if (occlusion == null) {
+            throw new UsageException("occlusion", "occlusion settings are required; start from "
+                    + "OcclusionSpec.defaults()");
         }
         if (topk < 1) {
-            throw new UsageException("--topk must be 1 or more, got " + topk);
+            throw UsageException.of("topk", "must be 1 or more, got " + topk);
         }
         if (maxPixels < 1) {
-            throw new UsageException("the pixel limit must be 1 or more, got " + maxPixels);
+            throw UsageException.of("maxPixels", "must be 1 or more, got " + maxPixels);
         }
         if (maps < 1) {
             throw new UsageException("the report draws at least one feature map, got " + maps);
@@ -42,7 +46,8 @@ public record ReportSpec(List<Path> images, String layer, OcclusionSpec occlusio
 
     /** The images with every other setting at its default. */
     public static ReportSpec of(List<Path> images) {
-        return new ReportSpec(images, null, null, DEFAULT_TOPK, DEFAULT_MAPS, ImageLoader.DEFAULT_MAX_PIXELS);
+        return new ReportSpec(images, null, OcclusionSpec.defaults(), DEFAULT_TOPK, DEFAULT_MAPS,
+                ImageLoader.DEFAULT_MAX_PIXELS);
     }
 
     public ReportSpec withLayer(String l) {

@@ -100,8 +100,8 @@ public final class ReceptiveFieldPicture {
         long rows = field.rows().outputSize();
         long cols = field.cols().outputSize();
         if (unit.length != 2 || unit[0] < 0 || unit[1] < 0 || unit[0] >= rows || unit[1] >= cols) {
-            throw new UsageException("unit " + (unit.length == 2 ? unit[0] + "," + unit[1] : "?") + " is outside "
-                    + "the layer's " + rows + "x" + cols + " output; give --unit row,col with row 0.." + (rows - 1)
+            throw UsageException.of("unit", (unit.length == 2 ? unit[0] + "," + unit[1] : "?") + " is outside "
+                    + "the layer's " + rows + "x" + cols + " output; give a unit row,col with row 0.." + (rows - 1)
                     + " and col 0.." + (cols - 1));
         }
     }

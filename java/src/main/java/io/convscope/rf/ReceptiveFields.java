@@ -7,6 +7,9 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.convscope.UsageException;
+import io.convscope.image.Input;
+import io.convscope.model.TorchModel;
+import io.convscope.render.Raster;
 import io.convscope.model.LayerGeometry;
 import io.convscope.model.LayerInfo;
 import io.convscope.model.LayerInventory;
@@ -39,6 +42,21 @@ public final class ReceptiveFields {
 
     private ReceptiveFields(LayerInventory inventory) {
         this.inventory = inventory;
+    }
+
+    /**
+     * The door to receptive fields: the field of {@code spec}'s unit (the centre one unless given) of its layer,
+     * drawn over {@code image} prepared as the model sees it, or over a plain gray input when it is null.
+     */
+    public static RfResult run(TorchModel model, RfSpec spec, Input image) {
+        LayerInfo layer = model.layers().find(spec.layer());
+        ReceptiveField field = of(model.layers()).located(layer);
+        long[] unit = spec.unit() != null ? spec.unit() : field.centreUnit();
+        int size = model.card().crop();
+        Raster picture = image == null ? null : image.prepare(model.card()).picture();
+        RfPicture drawn = ReceptiveFieldPicture.draw(picture, size, size, field, unit,
+                model.file().getFileName() + " | " + layer.path() + " (" + layer.type() + ")");
+        return new RfResult(model.file(), layer, field, unit, drawn);
     }
 
     /** Fields for the input size of the model card (the inventory's dry-run input). */
@@ -84,11 +102,11 @@ public final class ReceptiveFields {
             }
         }
         if (convolutions.isEmpty()) {
-            throw new UsageException("this model has no Conv2d layers; name a layer with --layer (see convscope "
+            throw new UsageException("layer", "this model has no Conv2d layers; name a layer (see convscope "
                     + "layers)");
         }
-        throw new UsageException("no convolution of this model has a known receptive field; name a layer with "
-                + "--layer (see convscope layers)");
+        throw new UsageException("layer", "no convolution of this model has a known receptive field; name a "
+                + "layer (see convscope layers)");
     }
 
     /** Runs {@code in} through {@code layers} in order; a block skips its shortcut branch. Null means unknown. */

@@ -77,7 +77,7 @@ class ActivationsTest {
         try (TorchModel model = TorchModel.load(TestModels.path("tiny.pt"))) {
             InputImage image = ImageLoader.load(TestImages.redDot(dir), model.card());
             FeatureMaps maps = Activations.of(model, model.layers().find("0"), image);
-            TileSheet sheet = ActivationPictures.render(maps, new ActivationSpec(0, "gray", 3), "tiny.pt | features.0");
+            TileSheet sheet = ActivationPictures.render(maps, new ActivationSpec("features.0", 0, "gray", 3), "tiny.pt | features.0");
             assertEquals(2, sheet.tileCount());
             // Tile 0 is map 1 (mean 54/49) on its own 0..15 scale; tile 1 is map 0 on 0..3.
             assertEquals(Rgb.gray(1.0), at(sheet, 3, 0, 2, 3));
@@ -87,7 +87,7 @@ class ActivationsTest {
             assertEquals(Rgb.gray(2 / 3.0), at(sheet, 3, 1, 2, 4));
             assertEquals(Rgb.gray(1 / 3.0), at(sheet, 3, 1, 3, 3));
 
-            TileSheet top = ActivationPictures.render(maps, new ActivationSpec(1, "gray", 3), "t");
+            TileSheet top = ActivationPictures.render(maps, new ActivationSpec("features.0", 1, "gray", 3), "t");
             assertEquals(1, top.tileCount());
             assertEquals(Rgb.gray(12 / 15.0), at(top, 3, 0, 3, 4), "--top 1 keeps the most active map");
         }
@@ -96,7 +96,7 @@ class ActivationsTest {
     @Test
     void aConstantMapIsMidGrayAndSizesScaleAutomatically() {
         FeatureMaps flat = new FeatureMaps("x", 1, 2, 2, new float[] {7, 7, 7, 7});
-        TileSheet sheet = ActivationPictures.render(flat, new ActivationSpec(0, "gray", 2), "t");
+        TileSheet sheet = ActivationPictures.render(flat, new ActivationSpec("features.0", 0, "gray", 2), "t");
         assertEquals(Rgb.gray(0.5), at(sheet, 2, 0, 1, 1));
         assertEquals(1, ActivationPictures.autoScale(55));
         assertEquals(4, ActivationPictures.autoScale(13));

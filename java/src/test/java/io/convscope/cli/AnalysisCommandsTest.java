@@ -61,7 +61,7 @@ class AnalysisCommandsTest {
         CliRun unit = CliRun.of("rf", "--model", dilated, "--layer", "features.3", "--unit", "1,9", "--out",
                 dir.resolve("r.png").toString());
         assertEquals(2, unit.exitCode());
-        assertEquals("convscope rf: error: unit 1,9 is outside the layer's 6x6 output; give --unit row,col with row "
+        assertEquals("convscope rf: error: --unit 1,9 is outside the layer's 6x6 output; give a unit row,col with row "
                 + "0..5 and col 0..5\n", unit.err());
         CliRun text = CliRun.of("rf", "--model", dilated, "--layer", "features.3", "--unit", "middle", "--out",
                 dir.resolve("r.png").toString());
@@ -119,8 +119,8 @@ class AnalysisCommandsTest {
         Path missing = dir.resolve("missing.txt");
         CliRun absent = CliRun.of("predict", "--model", tiny, "--image", black, "--labels", missing.toString());
         assertEquals(2, absent.exitCode());
-        assertEquals("convscope predict: error: labels file not found: " + missing + " (--labels takes a text file "
-                + "with one class name per line)\n", absent.err());
+        assertEquals("convscope predict: error: labels file not found: " + missing + " (a labels file is a text "
+                + "file with one class name per line)\n", absent.err());
         Path one = Files.writeString(dir.resolve("one.txt"), "sneaker\n");
         CliRun few = CliRun.of("predict", "--model", tiny, "--image", black, "--labels", one.toString());
         assertEquals(2, few.exitCode());

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.convscope.Device;
 import io.convscope.TestModels;
 
 /** Every bad input gets one line on stderr naming the problem and the fix, the right exit code, no file. */
@@ -37,7 +38,7 @@ class CliErrorsTest {
         CliRun run = CliRun.of("layers", "--model", TestModels.path("tiny.pt").toString(), "--device", "cuda");
         assertEquals(1, run.exitCode(), run.err());
         assertEquals("convscope layers: error: --device cuda: this build has no CUDA (LibTorch's CPU build); build one "
-                + "with 'mvn -Pgpu package' (see README \"GPU\"), or use --device cpu\n", run.err());
+                + "with 'mvn -Pgpu package' (see README \"GPU\"), or use the cpu device\n", run.err());
         assertEquals("", run.out());
     }
 
@@ -80,7 +81,7 @@ class CliErrorsTest {
     @Test
     void rgbOnFiltersWithoutThreeChannels() {
         assertOneLineError(filters(TestModels.path("tiny_gray.pt").toString(), "--layer", "0", "--mode", "rgb"), 2,
-                "layer features.0 has 1 input channels, and rgb mode needs 3; use --mode channels or --mode collated");
+                "--mode rgb needs a layer with 3 input channels, and features.0 has 1; use mode channels or collated");
     }
 
     @Test

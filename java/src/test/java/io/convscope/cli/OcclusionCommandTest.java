@@ -185,7 +185,7 @@ class OcclusionCommandTest {
                 "unknown engine 'fast'; choose one of: full, incremental, auto");
         // patch_probe is a weightless probe: no convolution to run on patches.
         assertError(occlusion("--input", input, "--engine", "incremental"), 2,
-                "the incremental engine does not apply to this model: the model does not start with a convolution "
+                "--engine incremental does not apply to this model: the model does not start with a convolution "
                         + "or pool (it has none); use the full or auto engine");
     }
 
@@ -206,7 +206,7 @@ class OcclusionCommandTest {
     @Test
     void targetOutOfRangeAndWrongChannelCount() {
         assertError(occlusion("--input", ones(3, 224, 224).toString(), "--target", "5"), 2,
-                "--target 5 is out of range: the model has 2 classes (0..1)");
+                "--target 5 is out of range 0..1 (the model has 2 classes)");
         Path four = ones(4, 224, 224);
         assertError(occlusion("--input", four.toString()), 2, four + " has 4 channels (shape 4x224x224) and the model "
                 + "expects 3; give a 3 x H x W tensor");
@@ -239,7 +239,7 @@ class OcclusionCommandTest {
                 "unknown occlusion method 'sliding'; choose one of: grid, captum");
         assertError(occlusion("--input", input, "--score", "loss"), 2, "unknown score 'loss'; choose one of: prob, logit");
         assertError(occlusion("--input", input, "--method", "captum", "--raw"), 2,
-                "--raw applies to --method grid; captum maps are always drops");
+                "--raw applies to the grid method; captum maps are always drops");
         assertError(occlusion("--input", input, "--fill", "0.5,0.5"), 2,
                 "--fill for .npy input is one number in tensor space, got '0.5,0.5'");
     }

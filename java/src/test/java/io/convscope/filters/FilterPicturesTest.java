@@ -175,8 +175,8 @@ class FilterPicturesTest {
         ConvWeights gray = new ConvWeights("features.0", 4, 1, 3, 3, range(36));
         UsageException e = assertThrows(UsageException.class,
                 () -> FilterPictures.render(gray, FilterSpec.of("features.0", FilterMode.RGB), "t"));
-        assertEquals("layer features.0 has 1 input channels, and rgb mode needs 3; use --mode channels or "
-                + "--mode collated", e.getMessage());
+        assertEquals("mode rgb needs a layer with 3 input channels, and features.0 has 1; use mode channels or "
+                + "collated", e.getMessage());
         assertEquals(2, e.exitCode());
     }
 

@@ -72,7 +72,7 @@ class CaptumCompatibilityTest {
                     .withFill(Fill.tensor(c.baseline)).withTarget(c.target)
                     .withWindow(new Size2(c.window[0], c.window[1]), new Size2(c.stride[0], c.stride[1]));
             InputImage input = new InputImage(null, channels, h, w, c.input.values, new Raster(w, h));
-            OcclusionMap map = new OcclusionEngine(model, false, 1).run(input, spec, Progress.NONE);
+            OcclusionMap map = new OcclusionEngine(model, 1).run(input, spec, Progress.NONE);
             assertEquals(h, map.rows());
             assertEquals(w, map.cols());
             float[] expected = c.expected.values;

@@ -62,7 +62,7 @@ class IncrementalEngineTest {
     /** Both engines on windows [first, last) of the grid; returns the incremental run. */
     private static OcclusionMap assertEnginesAgree(TorchModel model, InputImage input, OcclusionSpec spec, int first,
                                                    int last) {
-        OcclusionEngine engine = new OcclusionEngine(model, false, 2);
+        OcclusionEngine engine = new OcclusionEngine(model, 2);
         OcclusionMap full = engine.runWindows(input, spec.withEngine(Engine.FULL), first, last);
         OcclusionMap incremental = engine.runWindows(input, spec.withEngine(Engine.INCREMENTAL), first, last);
         assertEquals(Engine.FULL, full.engine().engine());
@@ -130,7 +130,7 @@ class IncrementalEngineTest {
     void theBundledModelAgreesOnASampleImage() {
         try (TorchModel model = TorchModel.load(BundledModel.modelFile())) {
             InputImage image = ImageLoader.load(BundledModel.samples().get(0), model.card());
-            OcclusionSpec spec = OcclusionSpec.scaledTo(image.height()).withScore(Score.LOGIT);
+            OcclusionSpec spec = OcclusionSpec.defaults().resolvedFor(image.height(), false).withScore(Score.LOGIT);
             assertEnginesAgree(model, image, spec, 0, Integer.MAX_VALUE);
         }
     }
@@ -154,7 +154,7 @@ class IncrementalEngineTest {
         try (TorchModel model = TorchModel.load(TestModels.path("chain_mix.pt"))) {
             InputImage input = random(3, 67, 67, 11);
             OcclusionSpec captum = logits(13, 5).withMethod(Method.CAPTUM);
-            OcclusionEngine engine = new OcclusionEngine(model, false, 2);
+            OcclusionEngine engine = new OcclusionEngine(model, 2);
             OcclusionMap full = engine.run(input, captum.withEngine(Engine.FULL), Progress.NONE);
             OcclusionMap incremental = engine.run(input, captum.withEngine(Engine.INCREMENTAL), Progress.NONE);
             assertEquals(Engine.INCREMENTAL, incremental.engine().engine());
@@ -189,7 +189,7 @@ class IncrementalEngineTest {
             InputImage input = random(3, 112, 112, 13);
             OcclusionMap forced = assertEnginesAgree(model, input, logits(28, 14), 0, 10);
             assertEquals("patches through conv1..maxpool, full tensors after the chain", forced.engine().note());
-            OcclusionMap auto = new OcclusionEngine(model, false, 2).runWindows(input, logits(28, 14), 0, 1);
+            OcclusionMap auto = new OcclusionEngine(model, 2).runWindows(input, logits(28, 14), 0, 1);
             assertEquals(Engine.FULL, auto.engine().engine());
             assertTrue(auto.engine().note().startsWith("full: patches would save only 1.0"), auto.engine().note());
         }
@@ -198,7 +198,7 @@ class IncrementalEngineTest {
     @Test
     void autoPicksTheIncrementalEngineWhereItPays() {
         try (TorchModel model = TorchModel.load(TestModels.path("chain_mix.pt"))) {
-            OcclusionMap map = new OcclusionEngine(model, false, 2).run(random(3, 67, 67, 14), logits(13, 5),
+            OcclusionMap map = new OcclusionEngine(model, 2).run(random(3, 67, 67, 14), logits(13, 5),
                     Progress.NONE);
             assertEquals(Engine.AUTO, map.spec().engine());
             assertEquals(Engine.INCREMENTAL, map.engine().engine());
@@ -211,13 +211,13 @@ class IncrementalEngineTest {
         // doubled.pt multiplies its features by 2 in forward: running its modules one by one misses that.
         try (TorchModel model = TorchModel.load(TestModels.path("doubled.pt"))) {
             InputImage input = random(3, 32, 32, 15);
-            OcclusionMap auto = new OcclusionEngine(model, false, 2).run(input, logits(8, 4), Progress.NONE);
+            OcclusionMap auto = new OcclusionEngine(model, 2).run(input, logits(8, 4), Progress.NONE);
             assertEquals(Engine.FULL, auto.engine().engine());
             assertEquals("full: the model's forward does more than run its modules in order (their output differs "
                     + "from the model's)", auto.engine().note());
-            UsageException e = assertThrows(UsageException.class, () -> new OcclusionEngine(model, false, 2)
+            UsageException e = assertThrows(UsageException.class, () -> new OcclusionEngine(model, 2)
                     .run(input, logits(8, 4).withEngine(Engine.INCREMENTAL), Progress.NONE));
-            assertEquals("the incremental engine does not apply to this model: the model's forward does more than "
+            assertEquals("engine incremental does not apply to this model: the model's forward does more than "
                     + "run its modules in order (their output differs from the model's); use the full or auto engine",
                     e.getMessage());
         }
@@ -226,7 +226,7 @@ class IncrementalEngineTest {
     @Test
     void aModelThatStartsWithAnotherLayerHasNoChain() {
         try (TorchModel model = TorchModel.load(TestModels.path("upsample_first.pt"))) {
-            OcclusionMap map = new OcclusionEngine(model, false, 2).run(random(3, 16, 16, 17), logits(4, 2),
+            OcclusionMap map = new OcclusionEngine(model, 2).run(random(3, 16, 16, 17), logits(4, 2),
                     Progress.NONE);
             assertEquals(Engine.FULL, map.engine().engine());
             assertEquals("full: the model does not start with a convolution or pool (it starts with features.0 "
@@ -270,7 +270,7 @@ class IncrementalEngineTest {
         try (TorchModel model = TorchModel.load(BundledModel.modelFile())) {
             InputImage image = ImageLoader.load(BundledModel.samples().get(4), model.card());
             // Pixel-space fill: a mid-gray window, normalised with the card's statistics.
-            OcclusionSpec spec = OcclusionSpec.scaledTo(image.height()).withScore(Score.LOGIT)
+            OcclusionSpec spec = OcclusionSpec.defaults().resolvedFor(image.height(), false).withScore(Score.LOGIT)
                     .withFill(Fill.parse("0.5", false));
             assertEnginesAgree(model, image, spec, 0, Integer.MAX_VALUE);
         }

@@ -43,7 +43,7 @@ class OcclusionEngineTest {
     void theLargestDropIsAtThePatchCellNotItsTranspose() {
         // patch_probe's class-0 logit is the mean of rows 60..109, columns 150..199 of a 224x224 input.
         try (TorchModel model = TorchModel.load(TestModels.path("patch_probe.pt"))) {
-            OcclusionMap map = new OcclusionEngine(model, false, 2).run(constant(3, 224, 224, 1f), logitSpec(),
+            OcclusionMap map = new OcclusionEngine(model, 2).run(constant(3, 224, 224, 1f), logitSpec(),
                     Progress.NONE);
             assertEquals(19, map.rows());
             assertEquals(1f, map.baseScore());
@@ -72,7 +72,8 @@ class OcclusionEngineTest {
         java.nio.file.Path file = dir.resolve("patch.png");
         javax.imageio.ImageIO.write(picture, "png", file.toFile());
         try (TorchModel model = TorchModel.load(TestModels.path("patch_probe.pt"))) {
-            OcclusionMap map = Occlusion.map(model, file, logitSpec());
+            OcclusionMap map = Occlusion.run(model, io.convscope.image.Input.file(file), logitSpec(),
+                    io.convscope.Device.CPU).map();
             assertEquals(1f, map.baseScore());
             assertEquals(6 * 19 + 15, map.argmax());
             assertEquals(1f, map.at(6, 15));
@@ -82,7 +83,7 @@ class OcclusionEngineTest {
     @Test
     void rawStoresTheOccludedScoreInstead() {
         try (TorchModel model = TorchModel.load(TestModels.path("patch_probe.pt"))) {
-            OcclusionMap map = new OcclusionEngine(model, false, 2).run(constant(3, 224, 224, 1f),
+            OcclusionMap map = new OcclusionEngine(model, 2).run(constant(3, 224, 224, 1f),
                     logitSpec().withRaw(true), Progress.NONE);
             assertEquals(0f, map.at(6, 15));
             assertEquals(1f, map.at(0, 0));
@@ -93,7 +94,7 @@ class OcclusionEngineTest {
     void captumMethodAveragesTheDropsOfTheWindowsCoveringEachPixel() {
         try (TorchModel model = TorchModel.load(TestModels.path("patch_probe.pt"))) {
             OcclusionSpec spec = logitSpec().withMethod(Method.CAPTUM).withWindow(Size2.square(50), Size2.square(50));
-            OcclusionMap map = new OcclusionEngine(model, false, 2).run(constant(3, 224, 224, 1f), spec,
+            OcclusionMap map = new OcclusionEngine(model, 2).run(constant(3, 224, 224, 1f), spec,
                     Progress.NONE);
             assertEquals(224, map.rows());
             assertEquals(224, map.cols());
@@ -113,7 +114,7 @@ class OcclusionEngineTest {
             InputImage input = random(3, 224, 224, 7);
             OcclusionSpec spec = OcclusionSpec.defaults().withScore(Score.LOGIT)
                     .withWindow(Size2.square(50), Size2.square(25));
-            OcclusionEngine engine = new OcclusionEngine(model, false, 2);
+            OcclusionEngine engine = new OcclusionEngine(model, 2);
             float[] reference = engine.run(input, spec.withBatch(64), Progress.NONE).values();
             assertEquals(64, reference.length);
             float largest = 0;
@@ -136,7 +137,7 @@ class OcclusionEngineTest {
         assertEquals(64, BatchBudget.evenChunks(64, 128));
         assertEquals(65, BatchBudget.evenChunks(129, 128));
         try (TorchModel model = TorchModel.load(TestModels.path("patch_probe.pt"))) {
-            OcclusionMap map = new OcclusionEngine(model, false, 2).run(constant(3, 224, 224, 1f), logitSpec(),
+            OcclusionMap map = new OcclusionEngine(model, 2).run(constant(3, 224, 224, 1f), logitSpec(),
                     Progress.NONE);
             assertEquals(121, map.batch());
         }
@@ -146,7 +147,7 @@ class OcclusionEngineTest {
     void progressIsReportedPerChunkUpToTheWindowCount() {
         try (TorchModel model = TorchModel.load(TestModels.path("patch_probe.pt"))) {
             StringBuilder seen = new StringBuilder();
-            new OcclusionEngine(model, false, 2).run(constant(3, 224, 224, 1f),
+            new OcclusionEngine(model, 2).run(constant(3, 224, 224, 1f),
                     logitSpec().withWindow(Size2.square(112), Size2.square(56)).withBatch(4),
                     (done, total) -> seen.append(done).append('/').append(total).append(' '));
             assertEquals("4/9 8/9 9/9 ", seen.toString());
@@ -157,7 +158,7 @@ class OcclusionEngineTest {
     void repeatedRunsDoNotGrowNativeMemory() {
         // Each run allocates a 121 x 3 x 224 x 224 chunk (73 MB) and many small tensors; all must be freed.
         try (TorchModel model = TorchModel.load(TestModels.path("patch_probe.pt"))) {
-            OcclusionEngine engine = new OcclusionEngine(model, false, 2);
+            OcclusionEngine engine = new OcclusionEngine(model, 2);
             InputImage input = constant(3, 224, 224, 1f);
             for (int warmUp = 0; warmUp < 3; warmUp++) {
                 engine.run(input, logitSpec(), Progress.NONE);
@@ -174,9 +175,9 @@ class OcclusionEngineTest {
     @Test
     void aTargetOutsideTheClassesIsAUsageError() {
         try (TorchModel model = TorchModel.load(TestModels.path("patch_probe.pt"))) {
-            UsageException e = assertThrows(UsageException.class, () -> new OcclusionEngine(model, false, 2)
+            UsageException e = assertThrows(UsageException.class, () -> new OcclusionEngine(model, 2)
                     .run(constant(3, 224, 224, 1f), logitSpec().withTarget(2), Progress.NONE));
-            assertEquals("--target 2 is out of range: the model has 2 classes (0..1)", e.getMessage());
+            assertEquals("target 2 is out of range 0..1 (the model has 2 classes)", e.getMessage());
         }
     }
 

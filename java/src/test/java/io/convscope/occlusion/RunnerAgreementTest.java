@@ -95,7 +95,7 @@ class RunnerAgreementTest {
             InputImage image = TensorInput.load(input, torchModel.card());
             OcclusionSpec spec = OcclusionSpec.defaults().withScore(Score.LOGIT).withFill(Fill.tensor(0f))
                     .withWindow(Size2.square(window), Size2.square(stride));
-            OcclusionEngine engine = new OcclusionEngine(torchModel, false, 2);
+            OcclusionEngine engine = new OcclusionEngine(torchModel, 2);
             for (Engine which : new Engine[] {Engine.FULL, Engine.INCREMENTAL}) {
                 OcclusionMap java = engine.run(image, spec.withEngine(which), Progress.NONE);
                 RunnerMap cpp = runRunner(model, input, window, stride, which, dir);

@@ -76,7 +76,7 @@ class WindowGridTest {
     void sizesParseAsSquareOrHeightByWidth() {
         assertEquals(new Size2(50, 50), Size2.parse("window", "50"));
         assertEquals(new Size2(50, 40), Size2.parse("window", "50x40"));
-        assertEquals("--stride takes N or HxW in pixels (50, 50x40), got '10,8'",
+        assertEquals("stride takes N or HxW in pixels (50, 50x40), got '10,8'",
                 assertThrows(UsageException.class, () -> Size2.parse("stride", "10,8")).getMessage());
     }
 }

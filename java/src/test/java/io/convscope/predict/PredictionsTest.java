@@ -46,14 +46,14 @@ class PredictionsTest {
         assertEquals(0.75, top.get(0).probability(), 1e-4);
         assertEquals(0.25, top.get(1).probability(), 1e-4);
         assertEquals(0.0, top.get(3).probability(), 1e-12);
-        assertEquals("--topk must be 1 or more, got 0",
+        assertEquals("topk must be 1 or more, got 0",
                 assertThrows(UsageException.class, () -> Predictions.topK(new float[4], NAMES, 0)).getMessage());
     }
 
     @Test
     void labelsFileMustExistAndNameEveryClass() throws IOException {
         Path missing = dir.resolve("nope.txt");
-        assertEquals("labels file not found: " + missing + " (--labels takes a text file with one class name per "
+        assertEquals("labels file not found: " + missing + " (a labels file is a text file with one class name per "
                 + "line)", assertThrows(UsageException.class, () -> ClassNames.read(missing, 4)).getMessage());
         Path three = Files.writeString(dir.resolve("three.txt"), "cat\ndog\nfox\n");
         assertEquals("labels file " + three + " has 3 lines but the model outputs 4 scores; give one class name "
@@ -83,6 +83,6 @@ class PredictionsTest {
         ConvscopeException e = assertThrows(ConvscopeException.class, () -> ClassNames.forModel(labelled, 3, null));
         assertEquals(1, e.exitCode());
         assertEquals("the model card of m names 2 labels but the model outputs 3 scores; fix the card's \"labels\" or "
-                + "pass --labels FILE", e.getMessage());
+                + "give a labels file", e.getMessage());
     }
 }

@@ -34,7 +34,7 @@ class HtmlPageTest {
                 figure("cat-occlusion.png"), figure("cat-rf.png"), figure("cat-activations.png"));
         ImageEntry bad = new ImageEntry.Failure("a<b>.png", "in/a<b>.png", "image not found: in/a<b>.png");
         return new Report(header, layers, List.of(figure("filters-features-0-rgb.png")), "features.0", "Conv2d",
-                OcclusionSpec.scaledTo(64), List.of(good, bad));
+                OcclusionSpec.defaults().resolvedFor(64, false), List.of(good, bad));
     }
 
     @Test

@@ -32,7 +32,7 @@ class ReportBuilderTest {
     private Report build(ReportSpec spec, Path out) throws IOException {
         Files.createDirectories(out);
         try (TorchModel model = TorchModel.load(TinyReportModel.copyInto(dir))) {
-            return new ReportBuilder(model, false, 1).build(spec, out);
+            return new ReportBuilder(model, io.convscope.Device.CPU).build(spec, out);
         }
     }
 
@@ -120,13 +120,13 @@ class ReportBuilderTest {
         Path out = Files.createDirectories(dir.resolve("report"));
         Path image = TestImages.redDot(dir);
         try (TorchModel model = TorchModel.load(TinyReportModel.copyInto(dir))) {
-            ReportBuilder builder = new ReportBuilder(model, false, 1);
+            ReportBuilder builder = new ReportBuilder(model, io.convscope.Device.CPU);
             UsageException global = assertThrows(UsageException.class,
                     () -> builder.build(ReportSpec.of(List.of(image)).withLayer("avgpool"), out));
             assertEquals("every unit of avgpool (AdaptiveAvgPool2d) sees the whole input, so there is no receptive "
                     + "field to draw; pick a layer before the global pooling", global.getMessage());
             UsageException window = assertThrows(UsageException.class, () -> builder.build(ReportSpec
-                    .of(List.of(image)).withOcclusion(OcclusionSpec.scaledTo(8).withWindow(Size2.square(9),
+                    .of(List.of(image)).withOcclusion(OcclusionSpec.defaults().resolvedFor(8, false).withWindow(Size2.square(9),
                             Size2.square(1))), out));
             assertTrue(window.getMessage().contains("9"), window.getMessage());
         }

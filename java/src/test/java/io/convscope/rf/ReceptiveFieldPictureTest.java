@@ -78,7 +78,7 @@ class ReceptiveFieldPictureTest {
     void aUnitOutsideTheOutputIsAUsageError() {
         UsageException e = assertThrows(UsageException.class,
                 () -> ReceptiveFieldPicture.draw(null, 31, 31, BLOCK, new long[] {6, 0}, "t"));
-        assertEquals("unit 6,0 is outside the layer's 6x6 output; give --unit row,col with row 0..5 and col 0..5",
+        assertEquals("unit 6,0 is outside the layer's 6x6 output; give a unit row,col with row 0..5 and col 0..5",
                 e.getMessage());
     }
 }

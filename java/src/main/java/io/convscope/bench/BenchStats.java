@@ -1,14 +1,14 @@
-package io.convscope.cli;
+package io.convscope.bench;
 
 import java.util.Arrays;
 
 /** The statistic every benchmark reports: the median of its timed runs. */
-final class BenchStats {
+public final class BenchStats {
     private BenchStats() {
     }
 
     /** The middle value; for an even count, the mean of the two middle ones. */
-    static double median(double[] values) {
+    public static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
