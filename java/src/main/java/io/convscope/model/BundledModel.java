@@ -81,7 +81,7 @@ public final class BundledModel {
         try (InputStream in = BundledModel.class.getResourceAsStream(ROOT + name)) {
             if (in == null) {
                 throw new ConvscopeException("the bundled model file " + name + " is missing from the classpath; "
-                        + "rebuild with 'mvn package' or pass --model");
+                        + "rebuild with 'mvn package' or give a model file");
             }
             return in.readAllBytes();
         } catch (IOException e) {

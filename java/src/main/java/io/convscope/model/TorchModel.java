@@ -108,7 +108,7 @@ public final class TorchModel implements AutoCloseable {
     private static void requireReadableFile(Path file) {
         if (!Files.exists(file)) {
             throw new UsageException("model file not found: " + file
-                    + " (pass --model with the path of a TorchScript .pt file)");
+                    + " (give the path of a TorchScript .pt file)");
         }
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new UsageException("cannot read model file " + file + ": it is not a readable regular file");

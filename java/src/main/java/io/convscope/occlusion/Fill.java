@@ -36,7 +36,7 @@ public final class Fill {
     public static Fill pixel(float... values) {
         for (float v : values) {
             if (!(v >= 0f && v <= 1f)) {
-                throw new UsageException("--fill colours are in [0, 1] pixel space (0.5, 0.6,0.5,0.4), got " + v);
+                throw UsageException.of("fill", "colours are in [0, 1] pixel space (0.5, 0.6,0.5,0.4), got " + v);
             }
         }
         return new Fill(format(values), values.clone(), null);
@@ -52,13 +52,13 @@ public final class Fill {
             float[] values = parseFloats(t);
             if (tensorInput) {
                 if (values.length != 1) {
-                    throw new UsageException("--fill for .npy input is one number in tensor space, got '" + text + "'");
+                    throw UsageException.of("fill", "for a tensor input is one number in tensor space, got '" + text + "'");
                 }
                 return tensor(values[0]);
             }
             return pixel(values);
         } catch (NumberFormatException e) {
-            throw new UsageException("--fill takes mean, a gray level in [0, 1] (0.5) or R,G,B (0.6,0.5,0.4), got '"
+            throw UsageException.of("fill", "takes mean, a gray level in [0, 1] (0.5) or R,G,B (0.6,0.5,0.4), got '"
                     + text + "'");
         }
     }
@@ -80,7 +80,7 @@ public final class Fill {
             return out;
         }
         if (pixel.length != 1 && pixel.length != channels) {
-            throw new UsageException("--fill " + text + " gives " + pixel.length + " values; the input has "
+            throw UsageException.of("fill", text + " gives " + pixel.length + " values; the input has "
                     + channels + " channels, so give 1 or " + channels);
         }
         for (int c = 0; c < channels; c++) {

@@ -89,7 +89,7 @@ public record ClassNames(List<String> names, String source) {
         try (InputStream in = ClassNames.class.getResourceAsStream(IMAGENET_RESOURCE)) {
             if (in == null) {
                 throw new ConvscopeException("the ImageNet class names (" + IMAGENET_RESOURCE + ") are missing from "
-                        + "the classpath; rebuild with 'mvn package' or pass --labels");
+                        + "the classpath; rebuild with 'mvn package' or give a labels file");
             }
             List<String> names = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
                     .filter(line -> !line.isBlank()).toList();

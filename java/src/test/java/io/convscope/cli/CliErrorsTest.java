@@ -46,7 +46,7 @@ class CliErrorsTest {
     void missingModelFile() {
         String missing = dir.resolve("absent.pt").toString();
         assertOneLineError(filters(missing, "--layer", "0"), 2,
-                "model file not found: " + missing + " (pass --model with the path of a TorchScript .pt file)");
+                "model file not found: " + missing + " (give the path of a TorchScript .pt file)");
     }
 
     @Test

@@ -241,6 +241,6 @@ class OcclusionCommandTest {
         assertError(occlusion("--input", input, "--method", "captum", "--raw"), 2,
                 "--raw applies to the grid method; captum maps are always drops");
         assertError(occlusion("--input", input, "--fill", "0.5,0.5"), 2,
-                "--fill for .npy input is one number in tensor space, got '0.5,0.5'");
+                "--fill for a tensor input is one number in tensor space, got '0.5,0.5'");
     }
 }

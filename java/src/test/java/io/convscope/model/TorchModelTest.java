@@ -139,7 +139,7 @@ class TorchModelTest {
     void aMissingModelFileIsAUsageError() {
         UsageException e = assertThrows(UsageException.class,
                 () -> TorchModel.load(java.nio.file.Path.of("no/such/model.pt")));
-        assertEquals("model file not found: no/such/model.pt (pass --model with the path of a TorchScript .pt file)",
+        assertEquals("model file not found: no/such/model.pt (give the path of a TorchScript .pt file)",
                 e.getMessage());
     }
 }

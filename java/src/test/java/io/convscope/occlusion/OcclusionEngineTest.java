@@ -190,7 +190,7 @@ class OcclusionEngineTest {
         assertEquals((0.5f - 0.406f) / 0.225f, gray[2], 1e-6f);
         float[] rgb = Fill.parse("0.6,0.5,0.4", false).tensorValues(card, 3);
         assertEquals((0.4f - 0.406f) / 0.225f, rgb[2], 1e-6f);
-        assertEquals("--fill colours are in [0, 1] pixel space (0.5, 0.6,0.5,0.4), got 2.0",
+        assertEquals("fill colours are in [0, 1] pixel space (0.5, 0.6,0.5,0.4), got 2.0",
                 assertThrows(UsageException.class, () -> Fill.parse("2", false)).getMessage());
         assertArrayEquals(new float[] {-1.5f, -1.5f}, Fill.parse("-1.5", true).tensorValues(card, 2));
     }
