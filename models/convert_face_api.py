@@ -513,6 +513,11 @@ def normalised(pixels):
 
 
 def main():
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        # TorchScript writes a module's constants in set order, which follows Python's per-run string hashing;
+        # a fixed seed makes the .pt files byte for byte the same on every run.
+        os.environ["PYTHONHASHSEED"] = "0"
+        os.execv(sys.executable, [sys.executable] + sys.argv)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=os.path.join(HERE, "builtin"), help="output folder (default models/builtin)")
     parser.add_argument("--package", help="an already downloaded " + PACKAGE + "-" + VERSION + " tarball")
