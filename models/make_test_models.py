@@ -155,6 +155,25 @@ def make_dilated():
     return Net(features, nn.AdaptiveAvgPool2d(1), nn.Sequential(nn.Flatten(), nn.Linear(4, 2)))
 
 
+def make_padded():
+    """An asymmetric ZeroPad2d before a valid stride-2 conv (TensorFlow's "same", generalised); fields by hand
+    in ReceptiveFieldsTest for a 9x9 input: rows padded 1 before and 3 after, columns 2 before and 0 after."""
+    features = nn.Sequential(nn.ZeroPad2d((2, 0, 1, 3)), nn.Conv2d(1, 2, kernel_size=3, stride=2))
+    return Net(features, nn.AdaptiveAvgPool2d(1), nn.Sequential(nn.Flatten(), nn.Linear(2, 2)))
+
+
+def make_embedder():
+    """A 2-d "descriptor" with a known cosine similarity under occlusion (OcclusionEngineTest): the means of the
+    left and right halves of a 1 x 8 x 8 input, through a 1x1 convolution of weight 1 and a ReLU, so that both
+    engines have a chain to run. On an all-ones input the output is (1, 1); hiding a 4x4 window of it with 0 in
+    the left half gives (0.5, 1), cosine 1.5 / sqrt(1.25 * 2); a window split evenly between the halves keeps the
+    direction, cosine 1."""
+    conv = nn.Conv2d(1, 1, kernel_size=1, bias=False)
+    with torch.no_grad():
+        conv.weight.fill_(1.0)
+    return Net(nn.Sequential(conv, nn.ReLU()), nn.AdaptiveAvgPool2d((1, 2)), nn.Flatten())
+
+
 RESNET_PROBE_LAYERS = ["layer1.0.conv2", "layer2.0.downsample.0", "layer2.0", "layer3.1.relu"]
 
 
@@ -318,6 +337,13 @@ def main():
     script("gray_nocard", GrayNoCard(), f" seed {SEED + 20}")
     torch.manual_seed(SEED + 21)
     script("picky", Picky(), f" seed {SEED + 21}")
+
+    torch.manual_seed(SEED + 22)
+    script("padded", make_padded(), f" seed {SEED + 22}")
+    write_card("padded", card("padded", 1, 9, ["a", "b"]))
+
+    script("embedder", make_embedder())
+    write_card("embedder", dict(card("embedder", 1, 8, []), score="similarity"))
 
     path = os.path.join(out, "state_dict.pt")
     torch.save(tiny.state_dict(), path)

@@ -89,7 +89,7 @@ public final class OcclusionBenchmark {
         int size = model.card().crop();
         InputImage input = randomInput(c, size);
         // Logits: a random-weight model's softmax is nearly uniform, which hides differences.
-        OcclusionSpec spec = bench.occlusion().withScore(Score.LOGIT).check().resolvedFor(size, true);
+        OcclusionSpec spec = bench.occlusion().withScore(Score.LOGIT).check().resolvedFor(size, true, model.card());
         double gflopPerWindow = ALEXNET_GFLOP * (size * (double) size) / (224.0 * 224.0);
         boolean alexnetShaped = model.layers().convolutions().size() == 5 && size == 224;
         int windows = WindowGrid.of(spec.method(), size, size, spec.window(), spec.stride()).count();

@@ -43,7 +43,9 @@ final class OcclusionCommand implements Command {
                 .addOption(OptionKit.value("stride", "N|HxW", "step between windows (default 10; a sixteenth of the input side on inputs under 160 px)"))
                 .addOption(OptionKit.value("fill", "F", "mean (default), a gray level 0.5, or R,G,B in [0,1]; for "
                         + ".npy input a tensor-space number (default 0)"))
-                .addOption(OptionKit.value("score", "S", "prob (softmax probability, default) or logit"))
+                .addOption(OptionKit.value("score", "S", "prob (softmax probability), logit, logprob (log-softmax) "
+                        + "or similarity (embedding models: cosine to the unoccluded output); default: the model card's, "
+                        + "else prob"))
                 .addOption(OptionKit.value("method", "M", "grid (one cell per window, default) or captum (per pixel, "
                         + "as Captum's Occlusion)"))
                 .addOption(OptionKit.flag("raw", "grid: store the occluded score instead of the drop"))
@@ -84,7 +86,6 @@ final class OcclusionCommand implements Command {
     /** The spec the flags give; what they leave out stays open for the door to decide from the input. */
     static OcclusionSpec spec(CommandLine line, boolean tensorInput) {
         OcclusionSpec spec = OcclusionSpec.defaults()
-                .withScore(Score.parse(line.getOptionValue("score", "prob")))
                 .withMethod(Method.parse(line.getOptionValue("method", "grid")))
                 .withRaw(line.hasOption("raw"))
                 .withBatch(OptionKit.positiveInt(line, "batch", 0))
@@ -97,6 +98,9 @@ final class OcclusionCommand implements Command {
         }
         if (line.hasOption("fill")) {
             spec = spec.withFill(Fill.parse(line.getOptionValue("fill"), tensorInput));
+        }
+        if (line.hasOption("score")) {
+            spec = spec.withScore(Score.parse(line.getOptionValue("score")));
         }
         if (line.hasOption("target")) {
             spec = spec.withTarget(OptionKit.intValue(line, "target", 0));

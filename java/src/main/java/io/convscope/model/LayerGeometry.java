@@ -26,7 +26,10 @@ public record LayerGeometry(Kind kind, int[] kernel, int[] stride, int[] padding
 
     /** The rule a receptive-field calculation follows through a module. */
     public enum Kind {
-        /** Conv2d, MaxPool2d, AvgPool2d: a window with kernel, stride, padding and dilation. */
+        /**
+         * Conv2d, MaxPool2d, AvgPool2d: a window with kernel, stride, padding and dilation; ZeroPad2d and
+         * ConstantPad2d as a window of 1 with stride 1 and their padding.
+         */
         WINDOW,
         /** AdaptiveAvgPool2d, AdaptiveMaxPool2d: a fixed output size, whatever the input size. */
         ADAPTIVE,
@@ -96,6 +99,8 @@ public record LayerGeometry(Kind kind, int[] kernel, int[] stride, int[] padding
             case "AvgPool2d":
                 return window(pair(module, "kernel_size"), poolStride(module), pair(module, "padding"),
                         new int[] {1, 1}, module.attr("ceil_mode").toBool());
+            case "ZeroPad2d", "ConstantPad2d":
+                return pad(module.attr("padding"));
             case "AdaptiveAvgPool2d", "AdaptiveMaxPool2d":
                 return adaptive(pair(module.attr("output_size"), "output_size"));
             default:
@@ -122,6 +127,33 @@ public record LayerGeometry(Kind kind, int[] kernel, int[] stride, int[] padding
             }
         }
         return new LayerGeometry(Kind.WINDOW, kernel, stride, before, after, dilation, false, NONE);
+    }
+
+    /**
+     * A padding module is a window of one pixel that moves nothing and adds rows and columns: PyTorch's
+     * {@code (left, right, top, bottom)} become padding before {@code {top, left}} and after
+     * {@code {bottom, right}}. TensorFlow's "same" padding, ported as {@code ZeroPad2d((0, 1, 0, 1))}, pads only
+     * after, so the field's start stays put; padding before moves it back by that many pixels.
+     */
+    private static LayerGeometry pad(IValue padding) {
+        int[] p;
+        if (padding.isInt()) {
+            int v = Math.toIntExact(padding.toInt());
+            p = new int[] {v, v, v, v};
+        } else if (padding.isTuple() && padding.toTuple().elements().size() == 4) {
+            TupleElements e = padding.toTuple().elements();
+            p = new int[] {single(e.get(0), "padding"), single(e.get(1), "padding"), single(e.get(2), "padding"),
+                    single(e.get(3), "padding")};
+        } else if (padding.isIntList() && padding.toIntVector().get().length == 4) {
+            long[] l = padding.toIntVector().get();
+            p = new int[] {Math.toIntExact(l[0]), Math.toIntExact(l[1]), Math.toIntExact(l[2]),
+                    Math.toIntExact(l[3])};
+        } else {
+            throw new IllegalStateException("attribute padding is neither an int nor four ints");
+        }
+        int[] one = {1, 1};
+        return new LayerGeometry(Kind.WINDOW, one, one, new int[] {p[2], p[0]}, new int[] {p[3], p[1]}, one, false,
+                NONE);
     }
 
     /** nn.MaxPool2d(k) stores stride = kernel_size; a scripted module may still hold None or an empty tuple. */

@@ -18,12 +18,23 @@ import io.convscope.ConvscopeException;
  * @param mean   per-channel mean subtracted after scaling pixels to [0, 1]
  * @param std    per-channel standard deviation divided by after subtracting the mean
  * @param labels class names by output index; empty when the card names none
+ * @param description what the model is, in a sentence; null when the card has none
+ * @param source      where the weights come from and under which licence; null when the card does not say
+ * @param score       the occlusion score that reads best for this model ({@code "prob"}, {@code "logit"},
+ *                    {@code "logprob"}, {@code "similarity"}); null leaves the choice to the analysis
  */
 public record ModelCard(String name, int channels, int height, int width, int resize, int crop,
-                        float[] mean, float[] std, List<String> labels) {
+                        float[] mean, float[] std, List<String> labels, String description, String source,
+                        String score) {
 
     private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
     private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
+
+    /** A card with preprocessing and labels only, as a card without notes reads. */
+    public ModelCard(String name, int channels, int height, int width, int resize, int crop, float[] mean,
+                     float[] std, List<String> labels) {
+        this(name, channels, height, width, resize, crop, mean, std, labels, null, null, null);
+    }
 
     public ModelCard {
         labels = List.copyOf(labels);
@@ -42,7 +53,7 @@ public record ModelCard(String name, int channels, int height, int width, int re
         int r = newResize != null ? newResize : Math.max(resize, c);
         return new ModelCard(name, channels, newCrop != null ? c : height, newCrop != null ? c : width, r, c,
                 newMean != null ? newMean.clone() : mean.clone(), newStd != null ? newStd.clone() : std.clone(),
-                labels);
+                labels, description, source, score);
     }
 
     /** The card used when a model has none: ImageNet statistics, resize 256, centre crop 224. */
@@ -91,7 +102,7 @@ public record ModelCard(String name, int channels, int height, int width, int re
                 json.input.width, json.resize > 0 ? json.resize : crop, crop,
                 json.mean != null ? json.mean : (channels == 3 ? IMAGENET_MEAN.clone() : new float[channels]),
                 json.std != null ? json.std : (channels == 3 ? IMAGENET_STD.clone() : ones(channels)),
-                json.labels != null ? json.labels : List.of());
+                json.labels != null ? json.labels : List.of(), json.description, json.source, json.score);
     }
 
     private static float[] ones(int n) {
@@ -114,6 +125,9 @@ public record ModelCard(String name, int channels, int height, int width, int re
         float[] mean;
         float[] std;
         List<String> labels;
+        String description;
+        String source;
+        String score;
     }
 
     private static final class Input {

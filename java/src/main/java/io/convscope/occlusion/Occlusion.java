@@ -9,7 +9,8 @@ import io.convscope.model.TorchModel;
 
 /**
  * The door to occlusion: one call that prepares the input as the model's card says, decides what the spec
- * leaves open (window, stride and fill follow the input, see {@link OcclusionSpec#resolvedFor}), places the
+ * leaves open (window, stride and fill follow the input, the score the model's card, see
+ * {@link OcclusionSpec#resolvedFor}), places the
  * model on the device, computes the map and returns it with what it was computed from.
  *
  * <pre>{@code
@@ -34,8 +35,8 @@ public final class Occlusion {
         spec.check();
         // Prepared before the model moves: decoding and resizing are CPU work whatever the device.
         InputImage image = input.prepare(model.card());
-        return run(model, image, spec.resolvedFor(Math.min(image.height(), image.width()), input.isTensor()),
-                device, progress);
+        return run(model, image, spec.resolvedFor(Math.min(image.height(), image.width()), input.isTensor(),
+                model.card()).check(), device, progress);
     }
 
     /** The map of an input already prepared for this model (one image, several analyses: the report). */

@@ -22,8 +22,8 @@ import io.convscope.nativebridge.IncrementalKernels;
 /**
  * Evaluates every window of a {@link WindowGrid} as fused batches. The image tensor is made once, on the
  * model's device; for each chunk our native kernel writes the occluded copies straight into the chunk
- * tensor's memory (device memory on CUDA), the model runs, and softmax and target selection happen on the
- * device, so one float per window comes back. The chunk tensor is allocated once and reused.
+ * tensor's memory (device memory on CUDA), the model runs, and the score (softmax and target selection, or the
+ * similarity to the unoccluded output) is computed on the device, so one float per window comes back. The chunk tensor is allocated once and reused.
  */
 public final class OcclusionEngine {
     private final TorchModel model;
@@ -57,7 +57,7 @@ public final class OcclusionEngine {
     }
 
     private OcclusionMap run(InputImage input, OcclusionSpec given, Progress progress, int first, int last) {
-        OcclusionSpec spec = given.check().resolvedFor(Math.min(input.height(), input.width()), false);
+        OcclusionSpec spec = given.resolvedFor(Math.min(input.height(), input.width()), false, model.card()).check();
         if (!cuda) {
             return runExactly(input, spec, progress, first, last);
         }
@@ -106,12 +106,14 @@ public final class OcclusionEngine {
             float[] baseRow = new float[classes];
             logits.to(torch.ScalarType.Float).contiguous().cpu().data_ptr_float().get(baseRow);
             ClassScores.requireFinite(baseRow, "the model's output for the unoccluded input");
-            target = spec.target() != null ? spec.target() : (int) logits.argmax().item_long();
-            if (target < 0 || target >= classes) {
+            target = !spec.score().hasTarget() ? OcclusionMap.NO_TARGET
+                    : spec.target() != null ? spec.target() : (int) logits.argmax().item_long();
+            if (spec.score().hasTarget() && (target < 0 || target >= classes)) {
                 throw UsageException.of("target", target + " is out of range 0.." + (classes - 1) + " (the model has "
                         + classes + " classes)");
             }
-            baseScore = score(logits, spec.score(), target).cpu().item_float();
+            // The output's cosine similarity to itself is 1 up to rounding; the base score is 1 by definition.
+            baseScore = spec.score() == Score.SIMILARITY ? 1f : score(logits, spec.score(), target, logits).cpu().item_float();
 
             EngineChoice choice = chooseEngine(spec.engine(), image, logits, grid, fill, device, batch);
             engineUse = choice.use;
@@ -121,7 +123,7 @@ public final class OcclusionEngine {
             for (int from = begin; from < end; from += step) {
                 int to = Math.min(end, from + step);
                 try (PointerScope chunkScope = new PointerScope()) {
-                    Tensor s = score(scorer.outputs(from, to), spec.score(), target).contiguous().cpu();
+                    Tensor s = score(scorer.outputs(from, to), spec.score(), target, logits).contiguous().cpu();
                     s.data_ptr_float().get(scores, from, to - from);
                 }
                 progress.windowsDone(to - begin, end - begin);
@@ -134,7 +136,7 @@ public final class OcclusionEngine {
         int rows = grid.method() == Method.CAPTUM ? h : grid.rows();
         int cols = grid.method() == Method.CAPTUM ? w : grid.cols();
         List<String> labels = model.card().labels();
-        String label = target < labels.size() ? labels.get(target) : null;
+        String label = target >= 0 && target < labels.size() ? labels.get(target) : null;
         return new OcclusionMap(values, rows, cols, grid, spec, target, label, baseScore, scores, batch,
                 (System.nanoTime() - start) / 1e6, scoringMs, end - begin, engineUse);
     }
@@ -207,8 +209,18 @@ public final class OcclusionEngine {
         return grid.method() == Method.CAPTUM ? PixelAverager.average(grid, drops) : drops;
     }
 
-    private static Tensor score(Tensor logits, Score score, int target) {
-        Tensor rows = logits.dim() == 2 ? logits : logits.reshape(logits.size(0), -1);
-        return (score == Score.PROB ? rows.softmax(1) : rows).select(1, target);
+    /**
+     * One score per row of {@code outputs} (one row per window), on the device. {@code base} is the unoccluded
+     * input's output row, which the similarity compares every row with (broadcast over the rows).
+     */
+    private static Tensor score(Tensor outputs, Score score, int target, Tensor base) {
+        Tensor rows = outputs.dim() == 2 ? outputs : outputs.reshape(outputs.size(0), -1);
+        return switch (score) {
+            case PROB -> rows.softmax(1).select(1, target);
+            case LOGPROB -> rows.log_softmax(1).select(1, target);
+            case LOGIT -> rows.select(1, target);
+            // eps as PyTorch's default: a zero output (everything hidden behind a ReLU) scores 0, not NaN.
+            case SIMILARITY -> torch.cosine_similarity(rows, base.reshape(1, -1), 1, 1e-8);
+        };
     }
 }

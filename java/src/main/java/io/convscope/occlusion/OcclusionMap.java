@@ -6,8 +6,9 @@ package io.convscope.occlusion;
  * @param values     {@code rows x cols} floats, row-major: for grid, one cell per window (row i follows image
  *                   rows); for captum, one per input pixel
  * @param grid       where the windows were
- * @param target     the class whose score was mapped
- * @param label      its name, or null when the model has no labels
+ * @param target     the class whose score was mapped, or {@link #NO_TARGET} for a score of the whole output
+ *                   ({@link Score#SIMILARITY})
+ * @param label      its name, or null when the model has no labels or there is no target
  * @param baseScore  the score of the unoccluded input
  * @param windowScores the score of each occluded input, window order
  * @param batch      windows per forward pass actually used
@@ -19,6 +20,17 @@ package io.convscope.occlusion;
 public record OcclusionMap(float[] values, int rows, int cols, WindowGrid grid, OcclusionSpec spec, int target,
                            String label, float baseScore, float[] windowScores, int batch, double elapsedMs,
                            double scoringMs, int scored, EngineUse engine) {
+
+    /** The target of a map whose score has none. */
+    public static final int NO_TARGET = -1;
+
+    /** What was scored, in words: {@code class 1 (happy)}, or {@code the whole output}. */
+    public String subject() {
+        if (target == NO_TARGET) {
+            return "the whole output";
+        }
+        return "class " + target + (label == null ? "" : " (" + label + ")");
+    }
 
     public float at(int row, int col) {
         return values[row * cols + col];

@@ -20,8 +20,9 @@ public final class OcclusionPicture {
     /** Two lines: model, class and base score; then the method, window, stride, fill and the largest drop. */
     public static List<String> title(String modelName, OcclusionMap map) {
         return List.of(
-                String.format(Locale.ROOT, "%s | class %d%s | base %s %.4f", modelName, map.target(),
-                        map.label() == null ? "" : " " + map.label(), map.spec().score().cliName(), map.baseScore()),
+                String.format(Locale.ROOT, "%s | %s | base %s %.4f", modelName, map.target() == OcclusionMap.NO_TARGET
+                        ? "whole output" : "class " + map.target() + (map.label() == null ? "" : " " + map.label()),
+                        map.spec().score().cliName(), map.baseScore()),
                 String.format(Locale.ROOT, "occlusion %s, window %s, stride %s, fill %s%s",
                         map.grid().method().cliName(), map.grid().window(), map.grid().stride(), map.spec().fill(),
                         largestDrop(map)));

@@ -50,8 +50,10 @@ public record OcclusionResult(Path model, InputImage input, OcclusionMap map) im
      * incremental engine)}.
      */
     public String summary() {
-        return String.format(Locale.ROOT, "target %d%s, base %s %.4f, %s map %dx%d, %d windows in %.0f ms (%.1f "
-                        + "windows/s, %s engine)", map.target(), map.label() == null ? "" : " '" + map.label() + "'",
+        String target = map.target() == OcclusionMap.NO_TARGET ? "no target"
+                : "target " + map.target() + (map.label() == null ? "" : " '" + map.label() + "'");
+        return String.format(Locale.ROOT, "%s, base %s %.4f, %s map %dx%d, %d windows in %.0f ms (%.1f "
+                        + "windows/s, %s engine)", target,
                 map.spec().score().cliName(), map.baseScore(), map.grid().method().cliName(), map.rows(), map.cols(),
                 map.grid().count(), map.elapsedMs(), map.windowsPerSecond(), map.engine().engine().cliName());
     }
@@ -60,7 +62,7 @@ public record OcclusionResult(Path model, InputImage input, OcclusionMap map) im
     public String json() {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("model", model.toString());
-        root.put("target", map.target());
+        root.put("target", map.target() == OcclusionMap.NO_TARGET ? null : map.target());
         root.put("label", map.label());
         root.put("score", map.spec().score().cliName());
         root.put("baseScore", map.baseScore());

@@ -26,7 +26,6 @@ import io.convscope.occlusion.OcclusionMap;
 import io.convscope.occlusion.OcclusionPicture;
 import io.convscope.occlusion.OcclusionSpec;
 import io.convscope.occlusion.Progress;
-import io.convscope.occlusion.Score;
 import io.convscope.occlusion.WindowGrid;
 import io.convscope.predict.Prediction;
 import io.convscope.predict.PredictSpec;
@@ -66,7 +65,7 @@ public final class ReportBuilder {
         LayerInfo layer = spec.layer() == null ? fields.lastLocalConvolution() : inventory.find(spec.layer());
         ReceptiveField field = fields.located(layer);
         int side = model.card().crop();
-        OcclusionSpec occlusion = spec.occlusion().check().resolvedFor(side, false);
+        OcclusionSpec occlusion = spec.occlusion().resolvedFor(side, false, model.card()).check();
         // Checked once here, so a window larger than the input is a usage error rather than one per image.
         WindowGrid.of(occlusion.method(), side, side, occlusion.window(), occlusion.stride());
         Device placed = model.placeOn(device);
@@ -166,7 +165,7 @@ public final class ReportBuilder {
         try {
             OcclusionMap map = Occlusion.run(model, p.image(), spec, device, Progress.NONE).map();
             Figure figure = figures.write(p.stem() + "-occlusion", OcclusionPicture.render(p.image(), map,
-                    modelName()), "Occlusion map of " + p.name() + " for " + className(map), occlusionCaption(map));
+                    modelName()), "Occlusion map of " + p.name() + " for " + map.subject(), occlusionCaption(map));
             return new ImageEntry.Analysis(p.name(), p.source(), p.input(), p.predictions(), figure, p.rf(),
                     p.activations());
         } catch (ConvscopeException e) {
@@ -174,18 +173,14 @@ public final class ReportBuilder {
         }
     }
 
-    private static String className(OcclusionMap map) {
-        return "class " + map.target() + (map.label() == null ? "" : " (" + map.label() + ")");
-    }
-
     static String occlusionCaption(OcclusionMap map) {
         OcclusionSpec s = map.spec();
-        String score = s.score() == Score.PROB ? "probability" : "logit";
+        String score = s.score().meaning();
         String how = String.format(Locale.ROOT, "a %s px window (stride %s, fill %s, %d windows, %s engine)",
                 s.window(), s.stride(), s.fill(), map.grid().count(), map.engine().engine().cliName());
         if (s.raw() && map.grid().method() == Method.GRID) {
             return String.format(Locale.ROOT, "The %s of %s (base %.4f) while %s hides each part.", score,
-                    className(map), map.baseScore(), how);
+                    map.subject(), map.baseScore(), how);
         }
         String largest = "";
         if (map.grid().method() == Method.GRID) {
@@ -194,7 +189,7 @@ public final class ReportBuilder {
                     map.values()[best], best / map.cols(), best % map.cols(), map.rows(), map.cols());
         }
         return String.format(Locale.ROOT, "How much the %s of %s (base %.4f) drops when %s hides each part%s. Red: "
-                + "that part supports the class; blue: hiding it raises the score.", score, className(map),
+                + "that part supports the class; blue: hiding it raises the score.", score, map.subject(),
                 map.baseScore(), how, largest);
     }
 

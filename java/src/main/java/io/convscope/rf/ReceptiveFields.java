@@ -17,7 +17,8 @@ import io.convscope.model.LayerInventory;
 /**
  * The receptive field of every layer of a model, from the kernel, stride, padding and dilation of its
  * convolutions and pools, as in Araujo, Norris and Sim, "Computing Receptive Fields of Convolutional Neural
- * Networks" (Distill, 2019). Through a window layer with effective kernel {@code k' = d * (k - 1) + 1}:
+ * Networks" (Distill, 2019). A padding module (ZeroPad2d) is a window of 1 with stride 1 whose padding may differ
+ * before and after. Through a window layer with effective kernel {@code k' = d * (k - 1) + 1}:
  * <pre>
  *   r     = r_in + (k' - 1) * j_in
  *   start = start_in + ((k' - 1) / 2 - padding) * j_in
@@ -79,7 +80,7 @@ public final class ReceptiveFields {
         ReceptiveField field = fields.get(layer.path());
         if (field == null) {
             throw new UsageException("the receptive field of " + layer.path() + " (" + layer.type() + ") is unknown: "
-                    + "convscope follows Conv2d, MaxPool2d, AvgPool2d, adaptive pools, activations, BatchNorm, "
+                    + "convscope follows Conv2d, MaxPool2d, AvgPool2d, ZeroPad2d, adaptive pools, activations, BatchNorm, "
                     + "Dropout, Sequentials and residual blocks; pick an earlier layer (see convscope layers)");
         }
         if (field.global()) {
