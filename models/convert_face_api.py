@@ -468,7 +468,9 @@ def exact_float32(x):
     return float(np.float32(x))
 
 
-def card(name, size, description, labels, output):
+def card(name, size, description, labels, output, score):
+    """score: the occlusion score convscope uses by default (see the README's "Occlusion maps"): the logit for
+    the expression net, whose softmax saturates on a clear face, the cosine similarity for the descriptor."""
     return collections.OrderedDict([
         ("name", name),
         ("description", description),
@@ -479,6 +481,7 @@ def card(name, size, description, labels, output):
         ("std", [1.0, 1.0, 1.0]),
         ("labels", labels),
         ("output", output),
+        ("score", score),
         ("source", SOURCE),
     ])
 
@@ -539,7 +542,7 @@ def main():
         "face-api's face expression net: 7 facial expressions from a tight 112x112 face crop "
         "(four dense blocks of depthwise-separable convolutions; output logits, softmax gives face-api's "
         "probabilities)",
-        EXPRESSIONS, "logits"), normalised(synthetic(112)))
+        EXPRESSIONS, "logits", "logit"), normalised(synthetic(112)))
     params = sum(p.numel() for p in expression.parameters())
     print("%s: %d parameters, %d bytes, reloaded max |diff| %.3g" % (path, params, os.path.getsize(path), diff))
 
@@ -550,7 +553,7 @@ def main():
         150,
         "face-api's face recognition net (a port of dlib's ResNet-34-like face descriptor): 128-d descriptor "
         "of a 150x150 face crop; faces of one person lie within Euclidean distance 0.6",
-        [], "128-d descriptor"), normalised(synthetic(150)))
+        [], "128-d descriptor", "similarity"), normalised(synthetic(150)))
     # The stored file must give the float32 net's weights exactly, and hence its outputs.
     for (n, a), (m, b) in zip(loaded.named_parameters(), twin.named_parameters()):
         if n != m or a.dtype != torch.float32 or not torch.equal(a, b):

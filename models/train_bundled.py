@@ -13,7 +13,7 @@ Writes, next to this script:
     convscope-fashion.pt     TorchScript module (eval mode)
     convscope-fashion.json   model card (input size, mean/std, labels, accuracy)
     samples/*.png            six colourised test images at 192x192
-    samples/index.txt        their file names, one a line
+    samples/index.txt        their lines in the sample index (file | model | licence | source)
 
 Needs python3-torch, python3-torchvision (not used for data), python3-numpy,
 python3-pil and dataset-fashion-mnist (Debian packages).
@@ -35,6 +35,7 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA_DIR = "/usr/share/datasets/fashion-mnist"
 NAME = "convscope-fashion"
+SOURCE = "trained by convscope (models/train_bundled.py) on Fashion-MNIST (Zalando Research, MIT licence)"
 LABELS = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
           "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 
@@ -211,10 +212,19 @@ def save_samples(model, x_test, y_test, fg, bg, mean, std, out_dir, classes=(0, 
             img.save(path)
             written.append(path)
             break
-    # samples/index.txt: the sample file names, one a line, by test-split index
+    # samples/index.txt lists every built-in model's samples ("file | model | licence | source"): this model's
+    # lines are replaced, by test-split index, and the others' kept.
     names = sorted((os.path.basename(p) for p in written), key=lambda n: int(n.split("-")[0]))
-    with open(os.path.join(out_dir, "index.txt"), "w") as f:
-        f.write("".join(n + "\n" for n in names))
+    index = os.path.join(out_dir, "index.txt")
+    kept = []
+    if os.path.exists(index):
+        with open(index) as f:
+            kept = [line for line in f if line.startswith("#") or " | fashion | " not in line]
+    ours = [f"{n} | fashion | MIT | Fashion-MNIST test image {n.split('-')[0]} (Zalando Research), colourised and "
+            "upscaled by models/train_bundled.py\n" for n in names]
+    header = [line for line in kept if line.startswith("#")]
+    with open(index, "w") as f:
+        f.write("".join(header + ours + [line for line in kept if not line.startswith("#")]))
     return written
 
 
@@ -307,6 +317,8 @@ def main():
         "labels": LABELS,
         "testAccuracy": round(acc, 4),
         "dataset": f"Fashion-MNIST test split, colourised (seed {TEST_COLOUR_SEED})",
+        "score": "prob",
+        "source": SOURCE,
     }
     with open(os.path.join(args.out, NAME + ".json"), "w") as f:
         json.dump(card, f, indent=2)

@@ -42,7 +42,7 @@ import io.convscope.filters.FilterSpec;
 import io.convscope.image.Input;
 import io.convscope.image.InputImage;
 import io.convscope.image.Npy;
-import io.convscope.model.BundledModel;
+import io.convscope.model.BuiltinModel;
 import io.convscope.model.TorchModel;
 import io.convscope.occlusion.Occlusion;
 import io.convscope.occlusion.OcclusionResult;
@@ -67,8 +67,8 @@ class DoorsTest {
 
     @BeforeAll
     static void load() {
-        model = TorchModel.load(BundledModel.modelFile());
-        sandal = BundledModel.samples().stream().filter(p -> p.getFileName().toString().contains("sandal"))
+        model = TorchModel.load(BuiltinModel.FASHION.modelFile());
+        sandal = BuiltinModel.FASHION.sampleFiles().stream().filter(p -> p.getFileName().toString().contains("sandal"))
                 .findFirst().orElseThrow();
     }
 
@@ -212,7 +212,7 @@ class DoorsTest {
      */
     @Test
     void threadsShareOneModelAndGetTheMapsTheyWouldAlone() throws Exception {
-        List<Path> images = BundledModel.samples();
+        List<Path> images = BuiltinModel.FASHION.sampleFiles();
         List<float[]> alone = new ArrayList<>();
         for (Path image : images) {
             alone.add(Occlusion.run(model, Input.file(image), quick(), Device.CPU).map().values());

@@ -29,7 +29,7 @@ public final class Main {
 
     static {
         for (Command c : List.of(new LayersCommand(), new FiltersCommand(), new OcclusionCommand(), new RfCommand(),
-                new ActivationsCommand(), new PredictCommand(), new ReportCommand(), new DemoCommand(), new BenchCommand())) {
+                new ActivationsCommand(), new PredictCommand(), new ReportCommand(), new DemoCommand(), new ModelsCommand(), new BenchCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
@@ -133,7 +133,8 @@ public final class Main {
     private static Options withCommonOptions(Options own) {
         Options all = new Options();
         own.getOptions().forEach(all::addOption);
-        all.addOption(OptionKit.value("model", "M.pt", "TorchScript model (default: the bundled convscope-fashion)"));
+        all.addOption(OptionKit.value("model", "M.pt", "TorchScript model file, or builtin:NAME (default: "
+                + "builtin:expression; see convscope models)"));
         all.addOption(OptionKit.value("threads", "N", "LibTorch intra-op threads (default: all cores)"));
         all.addOption(OptionKit.value("device", "D", "cpu | cuda | auto (default: auto)"));
         all.addOption(OptionKit.value("resize", "N", "resize the shorter image side to N px (overrides the card)"));

@@ -9,7 +9,7 @@ import io.convscope.Device;
 import io.convscope.OutputFile;
 import io.convscope.UsageException;
 import io.convscope.image.ImageLoader;
-import io.convscope.model.BundledModel;
+import io.convscope.model.BuiltinModel;
 import io.convscope.model.ModelCard;
 import io.convscope.model.TorchModel;
 import io.convscope.nativebridge.TorchRuntime;
@@ -48,11 +48,10 @@ final class Session {
         return Device.parse(line.getOptionValue("device", "auto"));
     }
 
-    /** {@code --model} if given, else the bundled model. */
+    /** {@code --model} if given (a file, or {@code builtin:NAME}), else the default built-in model. */
     TorchModel loadModel() {
         startTorch();
-        String given = line.getOptionValue("model");
-        Path file = given != null ? Path.of(given) : BundledModel.modelFile();
+        Path file = BuiltinModel.fileFor(line.getOptionValue("model", BuiltinModel.DEFAULT.spec()));
         long start = System.nanoTime();
         // The flags adjust whichever card the model gets: its own, or the one assumed from its first convolution.
         TorchModel model = TorchModel.load(file, hasPreprocessingFlags() ? this::preprocessing : card -> card);

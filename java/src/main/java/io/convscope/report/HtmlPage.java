@@ -78,7 +78,8 @@ public final class HtmlPage {
                 : total + " (" + failed + " could not be analysed)");
         item(html, "layer shown", report.layer() + " (" + report.layerType() + ")");
         item(html, "occlusion", "window " + report.occlusion().window() + ", stride " + report.occlusion().stride()
-                + ", fill " + report.occlusion().fill() + ", " + report.occlusion().method().cliName());
+                + ", fill " + report.occlusion().fill() + ", " + report.occlusion().method().cliName() + ", score "
+                + report.occlusion().score().cliName());
         html.append("</dl>\n<nav aria-label=\"contents\">\n<ul>\n")
                 .append("<li><a href=\"#layers\">Layers</a></li>\n<li><a href=\"#filters\">Filters</a></li>\n");
         List<ImageEntry> images = report.images();
@@ -132,8 +133,9 @@ public final class HtmlPage {
 
     private static void analysis(StringBuilder html, int number, ImageEntry.Analysis a) {
         html.append("<section class=\"image\" id=\"image-").append(number).append("\">\n<h3>").append(number)
-                .append(". ").append(escape(a.name())).append("</h3>\n<p class=\"source\">")
-                .append(escape(a.source())).append("</p>\n<div class=\"panels\">\n");
+                .append(". ").append(escape(a.name())).append("</h3>\n");
+        source(html, a);
+        html.append("<div class=\"panels\">\n");
         figure(html, a.input(), "input");
         html.append("<div class=\"predictions\">\n<h4>Top ").append(a.predictions().size())
                 .append(" predictions</h4>\n<table class=\"predictions\">\n<thead><tr><th scope=\"col\">rank</th>"
@@ -154,12 +156,21 @@ public final class HtmlPage {
 
     private static void failure(StringBuilder html, int number, ImageEntry.Failure f) {
         html.append("<section class=\"image failed\" id=\"image-").append(number).append("\">\n<h3>").append(number)
-                .append(". ").append(escape(f.name())).append("</h3>\n<p class=\"source\">")
-                .append(escape(f.source())).append("</p>\n<p class=\"error\" role=\"alert\">")
+                .append(". ").append(escape(f.name())).append("</h3>\n");
+        source(html, f);
+        html.append("<p class=\"error\" role=\"alert\">")
                 .append(escape(f.message())).append("</p>\n</section>\n");
     }
 
-    private static void figure(StringBuilder html, Figure f, String kind) {
+    /** The path the image was read from, and where it comes from and its licence when the spec says. */
+    private static void source(StringBuilder html, ImageEntry e) {
+        html.append("<p class=\"source\">").append(escape(e.source())).append("</p>\n");
+        if (e.credit() != null) {
+            html.append("<p class=\"credit\">Source: ").append(escape(e.credit())).append("</p>\n");
+        }
+    }
+
+        private static void figure(StringBuilder html, Figure f, String kind) {
         String file = escape(f.file());
         html.append("<figure class=\"").append(kind).append("\">\n<a href=\"").append(file)
                 .append("\" title=\"open full size\"><img src=\"").append(file).append("\" width=\"")
@@ -207,7 +218,8 @@ public final class HtmlPage {
             nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: 4px 16px; padding: 0; margin: 12px 0 0; }
             a { color: var(--accent); }
             a.error, nav a.error { color: var(--error); }
-            .note, .source { color: var(--muted); font-size: 13px; margin: 4px 0 12px; overflow-wrap: anywhere; }
+            .note, .source, .credit { color: var(--muted); font-size: 13px; margin: 4px 0 12px; overflow-wrap: anywhere; }
+            .source + .credit { margin-top: -8px; }
             .scroll { overflow-x: auto; }
             table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
             th, td { text-align: left; padding: 3px 8px; border-bottom: 1px solid var(--rule); white-space: nowrap; }

@@ -12,6 +12,9 @@ public sealed interface ImageEntry {
     /** The path the user gave. */
     String source();
 
+    /** Where the image comes from and its licence ({@link ReportSpec#credits}), or null. */
+    String credit();
+
     /**
      * One analysed image.
      *
@@ -21,7 +24,7 @@ public sealed interface ImageEntry {
      * @param receptiveField the receptive field of the chosen layer's centre unit over the image
      * @param activations    the chosen layer's most active feature maps
      */
-    record Analysis(String name, String source, Figure input, List<Prediction> predictions, Figure occlusion,
+    record Analysis(String name, String source, String credit, Figure input, List<Prediction> predictions, Figure occlusion,
                     Figure receptiveField, Figure activations) implements ImageEntry {
         public Analysis {
             predictions = List.copyOf(predictions);
@@ -29,6 +32,6 @@ public sealed interface ImageEntry {
     }
 
     /** An image that could not be analysed (missing, not decodable, or the model failed on it). */
-    record Failure(String name, String source, String message) implements ImageEntry {
+    record Failure(String name, String source, String credit, String message) implements ImageEntry {
     }
 }

@@ -86,7 +86,7 @@ class NoCardTest {
 
     @Test
     void aModelThatRaisesShowsItsOwnMessageInOneLine() throws Exception {
-        Path image = io.convscope.model.BundledModel.samples().get(0);
+        Path image = io.convscope.model.BuiltinModel.FASHION.sampleFiles().get(0);
         CliRun run = CliRun.of("predict", "--model", TestModels.path("picky.pt").toString(), "--image",
                 image.toString());
         assertEquals(1, run.exitCode());

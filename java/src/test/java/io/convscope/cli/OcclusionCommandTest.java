@@ -136,7 +136,7 @@ class OcclusionCommandTest {
     void windowAndStrideDefaultsFollowSmallInputs() throws IOException {
         // The bundled model sees 64 x 64: window 16 and stride 4 (13 x 13 windows) instead of 50 and 10.
         Path json = dir.resolve("small.json");
-        Path sample = io.convscope.model.BundledModel.samples().get(1);
+        Path sample = io.convscope.model.BuiltinModel.FASHION.sampleFiles().get(1);
         CliRun run = CliRun.of("occlusion", "--image", sample.toString(), "--out", dir.resolve("o.png").toString(),
                 "--json", json.toString());
         assertEquals(0, run.exitCode(), run.err());
@@ -155,7 +155,7 @@ class OcclusionCommandTest {
     @Test
     void theSummarySaysWhichEngineRanAndWhatItSaved() throws IOException {
         Path json = dir.resolve("engine.json");
-        Path sample = io.convscope.model.BundledModel.samples().get(1);
+        Path sample = io.convscope.model.BuiltinModel.FASHION.sampleFiles().get(1);
         CliRun auto = CliRun.of("occlusion", "--image", sample.toString(), "--out", dir.resolve("o.png").toString(),
                 "--json", json.toString());
         assertEquals(0, auto.exitCode(), auto.err());

@@ -20,7 +20,7 @@ class BundledModelTest {
 
     @Test
     void hasAlexNetsConvolutionIndicesAndARgbFirstLayer() {
-        try (TorchModel model = TorchModel.load(BundledModel.modelFile())) {
+        try (TorchModel model = TorchModel.load(BuiltinModel.FASHION.modelFile())) {
             assertEquals(List.of("features.0", "features.3", "features.6", "features.8", "features.10"),
                     model.layers().convolutions().stream().map(LayerInfo::path).toList());
             assertEquals(3, model.layers().find("0").weightShape()[1]);
@@ -32,8 +32,8 @@ class BundledModelTest {
 
     @Test
     void classifiesEachSampleAsTheClassInItsFileName() {
-        try (TorchModel model = TorchModel.load(BundledModel.modelFile())) {
-            List<Path> samples = BundledModel.samples();
+        try (TorchModel model = TorchModel.load(BuiltinModel.FASHION.modelFile())) {
+            List<Path> samples = BuiltinModel.FASHION.sampleFiles();
             assertEquals(6, samples.size());
             for (Path sample : samples) {
                 InputImage input = ImageLoader.load(sample, model.card());

@@ -18,7 +18,7 @@ import io.convscope.TestModels;
 import io.convscope.UsageException;
 import io.convscope.image.ImageLoader;
 import io.convscope.image.InputImage;
-import io.convscope.model.BundledModel;
+import io.convscope.model.BuiltinModel;
 import io.convscope.model.TorchModel;
 
 /**
@@ -128,9 +128,9 @@ class IncrementalEngineTest {
 
     @Test
     void theBundledModelAgreesOnASampleImage() {
-        try (TorchModel model = TorchModel.load(BundledModel.modelFile())) {
-            InputImage image = ImageLoader.load(BundledModel.samples().get(0), model.card());
-            OcclusionSpec spec = OcclusionSpec.defaults().resolvedFor(image.height(), false).withScore(Score.LOGIT);
+        try (TorchModel model = TorchModel.load(BuiltinModel.FASHION.modelFile())) {
+            InputImage image = ImageLoader.load(BuiltinModel.FASHION.sampleFiles().get(0), model.card());
+            OcclusionSpec spec = OcclusionSpec.defaults().resolvedFor(image.height(), false, model.card()).withScore(Score.LOGIT);
             assertEnginesAgree(model, image, spec, 0, Integer.MAX_VALUE);
         }
     }
@@ -267,10 +267,10 @@ class IncrementalEngineTest {
 
     @Test
     void imageInputsAgreeToo() {
-        try (TorchModel model = TorchModel.load(BundledModel.modelFile())) {
-            InputImage image = ImageLoader.load(BundledModel.samples().get(4), model.card());
+        try (TorchModel model = TorchModel.load(BuiltinModel.FASHION.modelFile())) {
+            InputImage image = ImageLoader.load(BuiltinModel.FASHION.sampleFiles().get(4), model.card());
             // Pixel-space fill: a mid-gray window, normalised with the card's statistics.
-            OcclusionSpec spec = OcclusionSpec.defaults().resolvedFor(image.height(), false).withScore(Score.LOGIT)
+            OcclusionSpec spec = OcclusionSpec.defaults().resolvedFor(image.height(), false, model.card()).withScore(Score.LOGIT)
                     .withFill(Fill.parse("0.5", false));
             assertEnginesAgree(model, image, spec, 0, Integer.MAX_VALUE);
         }

@@ -11,6 +11,7 @@ import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 
+import io.convscope.model.ModelCard;
 import io.convscope.occlusion.OcclusionSpec;
 import io.convscope.predict.Prediction;
 import io.convscope.rf.LayerTable;
@@ -29,12 +30,13 @@ class HtmlPageTest {
         List<LayerTable.Row> layers = List.of(
                 new LayerTable.Row("features", "Sequential", "-", "-", "1x8x30x30", "5", "2", "2", 0, false),
                 new LayerTable.Row("features.0", "Conv2d", "8x3x5x5", "8", "1x8x30x30", "5", "2", "2", 1, true));
-        ImageEntry good = new ImageEntry.Analysis("cat.png", "in/cat.png", figure("cat-input.png"),
+        ImageEntry good = new ImageEntry.Analysis("cat.png", "in/cat.png", "A cat by <Ann> & Bo. Licence: CC0.",
+                figure("cat-input.png"),
                 List.of(new Prediction(1, 3, NASTY, 0.75, 2.0), new Prediction(2, 0, "plain", 0.25, 1.0)),
                 figure("cat-occlusion.png"), figure("cat-rf.png"), figure("cat-activations.png"));
-        ImageEntry bad = new ImageEntry.Failure("a<b>.png", "in/a<b>.png", "image not found: in/a<b>.png");
+        ImageEntry bad = new ImageEntry.Failure("a<b>.png", "in/a<b>.png", null, "image not found: in/a<b>.png");
         return new Report(header, layers, List.of(figure("filters-features-0-rgb.png")), "features.0", "Conv2d",
-                OcclusionSpec.defaults().resolvedFor(64, false), List.of(good, bad));
+                OcclusionSpec.defaults().resolvedFor(64, false, ModelCard.imagenetDefaults("m")), List.of(good, bad));
     }
 
     @Test
@@ -61,12 +63,16 @@ class HtmlPageTest {
         assertEquals(List.of("1", "3", NASTY, "0.7500"), page.select("#image-1 table.predictions tbody tr")
                 .first().select("td").eachText());
         assertEquals("width:75.0%", page.selectFirst("#image-1 .bar").attr("style"));
+        assertEquals("in/cat.png", page.selectFirst("#image-1 p.source").text());
+        assertEquals("Source: A cat by <Ann> & Bo. Licence: CC0.", page.selectFirst("#image-1 p.credit").text(),
+                "the image's source and licence, escaped");
 
         Element failed = page.getElementById("image-2");
         assertEquals("image failed", failed.className());
         assertEquals("2. a<b>.png", failed.selectFirst("h3").text());
         assertEquals(List.of("image not found: in/a<b>.png"), failed.select("p.error").eachText());
         assertTrue(failed.select("img").isEmpty());
+        assertTrue(failed.select("p.credit").isEmpty(), "no credit line where the spec gives none");
         assertEquals("a<b>.png (error)", page.selectFirst("nav a.error").text());
         assertEquals("2 (1 could not be analysed)", summary(page, "images"));
     }
@@ -82,7 +88,7 @@ class HtmlPageTest {
         assertEquals("cpu", summary(page, "device"));
         assertEquals("2.3 s", summary(page, "time taken"));
         assertEquals("features.0 (Conv2d)", summary(page, "layer shown"));
-        assertEquals("window 16, stride 4, fill mean, grid", summary(page, "occlusion"));
+        assertEquals("window 16, stride 4, fill mean, grid, score prob", summary(page, "occlusion"));
         List<Element> rows = page.select("table.layers tbody tr");
         assertEquals(2, rows.size());
         assertEquals(List.of("features.0", "Conv2d", "8x3x5x5", "8", "1x8x30x30", "5", "2", "2"),

@@ -97,10 +97,10 @@ class ReportBuilderTest {
         Report report = build(ReportSpec.of(List.of(missing, good, text)), dir.resolve("report"));
 
         assertEquals(3, report.images().size());
-        assertEquals(new ImageEntry.Failure("missing.png", missing.toString(), "image not found: " + missing),
+        assertEquals(new ImageEntry.Failure("missing.png", missing.toString(), null, "image not found: " + missing),
                 report.images().get(0));
         assertInstanceOf(ImageEntry.Analysis.class, report.images().get(1));
-        assertEquals(new ImageEntry.Failure("notes.png", text.toString(), "cannot read image " + text + ": not a "
+        assertEquals(new ImageEntry.Failure("notes.png", text.toString(), null, "cannot read image " + text + ": not a "
                 + "decodable image file (convscope reads PNG, JPEG, BMP, TIFF and WebP)"), report.images().get(2));
         assertEquals(2, report.failures().size());
         assertEquals(2, report.filters().size(), "the model's part of the page does not depend on the images");
@@ -126,7 +126,7 @@ class ReportBuilderTest {
             assertEquals("every unit of avgpool (AdaptiveAvgPool2d) sees the whole input, so there is no receptive "
                     + "field to draw; pick a layer before the global pooling", global.getMessage());
             UsageException window = assertThrows(UsageException.class, () -> builder.build(ReportSpec
-                    .of(List.of(image)).withOcclusion(OcclusionSpec.defaults().resolvedFor(8, false).withWindow(Size2.square(9),
+                    .of(List.of(image)).withOcclusion(OcclusionSpec.defaults().resolvedFor(8, false, model.card()).withWindow(Size2.square(9),
                             Size2.square(1))), out));
             assertTrue(window.getMessage().contains("9"), window.getMessage());
         }
