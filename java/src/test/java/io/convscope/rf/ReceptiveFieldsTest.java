@@ -34,6 +34,11 @@ class ReceptiveFieldsTest {
 
     /** Each computed output size must equal the map size of the inventory's dry forward pass. */
     private static void assertOutputSizesMatchTheDryRun(ReceptiveFields fields, LayerInventory layers) {
+        assertOutputSizesMatchTheDryRunOf(fields, layers, 5);
+    }
+
+    private static void assertOutputSizesMatchTheDryRunOf(ReceptiveFields fields, LayerInventory layers,
+                                                          int atLeast) {
         int checked = 0;
         for (LayerInfo layer : layers.all()) {
             ReceptiveField rf = fields.get(layer).orElse(null);
@@ -45,11 +50,45 @@ class ReceptiveFieldsTest {
                 checked++;
             }
         }
-        assertTrue(checked >= 5, checked + " layers checked");
+        assertTrue(checked >= atLeast, checked + " layers checked");
     }
 
     private static void assertGlobal(ReceptiveFields fields, LayerInventory layers, String path) {
         assertTrue(fields.get(layers.find(path)).orElseThrow().global(), path + " is global");
+    }
+
+    @Test
+    void zeroPaddingShiftsTheStartByWhatItAddsBeforeAndGrowsTheOutputByBothSides() {
+        // ZeroPad2d((left 2, right 0, top 1, bottom 3)) on 9x9, then a 3x3 conv with stride 2 and no padding.
+        try (TorchModel model = TorchModel.load(TestModels.path("padded.pt"))) {
+            LayerInventory layers = model.layers();
+            ReceptiveFields f = ReceptiveFields.of(layers);
+            ReceptiveField pad = f.get(layers.find("features.0")).orElseThrow();
+            // A window of 1: size and jump stay 1; the first output pixel is padding, 1 row and 2 columns before
+            // the image; 9 + 1 + 3 = 13 rows and 9 + 2 + 0 = 11 columns.
+            assertEquals(new ReceptiveField.Axis(1, 1, -1, 13), pad.rows());
+            assertEquals(new ReceptiveField.Axis(1, 1, -2, 11), pad.cols());
+            ReceptiveField conv = f.get(layers.find("features.1")).orElseThrow();
+            // k 3, s 2 from there: size 3, jump 2, start moved by (3 - 1) / 2 = 1; (13 - 3) / 2 + 1 = 6 rows,
+            // (11 - 3) / 2 + 1 = 5 columns.
+            assertEquals(new ReceptiveField.Axis(3, 2, 0, 6), conv.rows());
+            assertEquals(new ReceptiveField.Axis(3, 2, -1, 5), conv.cols());
+            assertOutputSizesMatchTheDryRunOf(f, layers, 2);
+        }
+    }
+
+    @Test
+    void theExpressionNetsTensorFlowPaddingPutsTheFirstUnitOnPixelOne() {
+        // face-api's "same" padding of a stride-2 3x3 conv on 112: one zero row and column after, none before.
+        try (TorchModel model = TorchModel.load(io.convscope.model.BuiltinModel.EXPRESSION.modelFile())) {
+            LayerInventory layers = model.layers();
+            ReceptiveFields f = ReceptiveFields.of(layers);
+            assertSquare(f, layers, "dense0.conv0.pad", 1, 1, 0, 113);
+            assertSquare(f, layers, "dense0.conv0.conv", 3, 2, 1, 56);
+            assertSquare(f, layers, "dense2", 99, 8, 7, 14);
+            assertSquare(f, layers, "dense3", 211, 16, 15, 7);
+            assertOutputSizesMatchTheDryRun(f, layers);
+        }
     }
 
     @Test
