@@ -105,7 +105,7 @@ class HostileInputCorpusTest {
                         "--image", "@truncated.jpg", "--out", "@a.png", "--npy", "@a.npy"),
                 usage("bomb in occlusion", "900\\.0 megapixels", "occlusion", "--image", "@bomb-30000.png", "--out",
                         "@o.png", "--json", "@o.json"),
-                usage("bomb in rf", "900\\.0 megapixels", "rf", "--layer", "0", "--image", "@bomb-30000.png", "--out",
+                usage("bomb in rf", "900\\.0 megapixels", "rf", "--layer", "dense0", "--image", "@bomb-30000.png", "--out",
                         "@r.png"),
 
                 // .npy tensors: the header is checked whole, and the messages speak of the file.
@@ -217,7 +217,7 @@ class HostileInputCorpusTest {
                 usage("report into a missing parent", "folder .*missing does not exist; create it first", "report",
                         "--image", "@ok.png", "--out", "@missing/rep"),
                 usage("report with a bad layer leaves no folder", "layer 99 is out of range", "report", "--image",
-                        "@ok.png", "--out", "@rep", "--layer", "99"),
+                        "@ok.png", "--out", "@rep", "--layer", "99", "--model", "builtin:fashion"),
                 usage("report with a window too large leaves no folder", "window", "report", "--image", "@ok.png",
                         "--out", "@rep", "--window", "500"));
     }

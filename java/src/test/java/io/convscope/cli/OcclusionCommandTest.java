@@ -134,17 +134,19 @@ class OcclusionCommandTest {
 
     @Test
     void windowAndStrideDefaultsFollowSmallInputs() throws IOException {
-        // The bundled model sees 64 x 64: window 16 and stride 4 (13 x 13 windows) instead of 50 and 10.
+        // The fashion net sees 64 x 64: window 16 and stride 4 (13 x 13 windows) instead of 50 and 10.
         Path json = dir.resolve("small.json");
         Path sample = io.convscope.model.BuiltinModel.FASHION.sampleFiles().get(1);
-        CliRun run = CliRun.of("occlusion", "--image", sample.toString(), "--out", dir.resolve("o.png").toString(),
+        CliRun run = CliRun.of("occlusion", "--model", "builtin:fashion", "--image", sample.toString(), "--out",
+                dir.resolve("o.png").toString(),
                 "--json", json.toString());
         assertEquals(0, run.exitCode(), run.err());
         JsonObject grid = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonObject("grid");
         assertEquals("[16,16]", grid.get("window").toString());
         assertEquals("[4,4]", grid.get("stride").toString());
         assertEquals(13, grid.get("rows").getAsInt());
-        CliRun given = CliRun.of("occlusion", "--image", sample.toString(), "--out", dir.resolve("o.png").toString(),
+        CliRun given = CliRun.of("occlusion", "--model", "builtin:fashion", "--image", sample.toString(), "--out",
+                dir.resolve("o.png").toString(),
                 "--window", "32", "--json", json.toString());
         assertEquals(0, given.exitCode(), given.err());
         grid = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonObject("grid");
@@ -156,7 +158,8 @@ class OcclusionCommandTest {
     void theSummarySaysWhichEngineRanAndWhatItSaved() throws IOException {
         Path json = dir.resolve("engine.json");
         Path sample = io.convscope.model.BuiltinModel.FASHION.sampleFiles().get(1);
-        CliRun auto = CliRun.of("occlusion", "--image", sample.toString(), "--out", dir.resolve("o.png").toString(),
+        CliRun auto = CliRun.of("occlusion", "--model", "builtin:fashion", "--image", sample.toString(), "--out",
+                dir.resolve("o.png").toString(),
                 "--json", json.toString());
         assertEquals(0, auto.exitCode(), auto.err());
         assertTrue(auto.out().contains(", incremental engine)"), auto.out());
@@ -169,7 +172,8 @@ class OcclusionCommandTest {
         assertTrue(engine.get("note").getAsString().startsWith("patches through features.0.."), engine.toString());
         assertTrue(JsonParser.parseString(Files.readString(json)).getAsJsonObject().get("scoringMs").getAsDouble() > 0);
 
-        CliRun full1 = CliRun.of("occlusion", "--image", sample.toString(), "--out", dir.resolve("o.png").toString(),
+        CliRun full1 = CliRun.of("occlusion", "--model", "builtin:fashion", "--image", sample.toString(), "--out",
+                dir.resolve("o.png").toString(),
                 "--engine", "full", "--json", json.toString());
         assertEquals(0, full1.exitCode(), full1.err());
         engine = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonObject("engine");
@@ -237,7 +241,11 @@ class OcclusionCommandTest {
         String input = ones(3, 224, 224).toString();
         assertError(occlusion("--input", input, "--method", "sliding"), 2,
                 "unknown occlusion method 'sliding'; choose one of: grid, captum");
-        assertError(occlusion("--input", input, "--score", "loss"), 2, "unknown score 'loss'; choose one of: prob, logit");
+        assertError(occlusion("--input", input, "--score", "loss"), 2,
+                "unknown score 'loss'; choose one of: prob, logit, logprob, similarity");
+        assertError(occlusion("--input", input, "--score", "similarity", "--target", "0"), 2,
+                "--target does not apply to the similarity score, which compares the whole output with the "
+                        + "unoccluded one; leave the target out");
         assertError(occlusion("--input", input, "--method", "captum", "--raw"), 2,
                 "--raw applies to the grid method; captum maps are always drops");
         assertError(occlusion("--input", input, "--fill", "0.5,0.5"), 2,

@@ -142,7 +142,7 @@ class ReportCommandTest {
         assertEquals("", run.out());
         Document page = page();
         assertEquals("features.0 (Conv2d)", page.select("dl.summary dt:containsOwn(layer shown) + dd").text());
-        assertEquals("window 4, stride 2x1, fill mean, grid",
+        assertEquals("window 4, stride 2x1, fill mean, grid, score prob",
                 page.select("dl.summary dt:containsOwn(occlusion) + dd").text());
         assertEquals(1, page.select("#image-1 table.predictions tbody tr").size());
         assertTrue(page.selectFirst("#image-1 figure.occlusion figcaption").text()
