@@ -71,7 +71,7 @@ class DemoCommandTest {
                 + "filters of 7x7, one RGB tile each"), page.select("#filters figcaption").first().text());
         assertEquals("expression.pt", page.select("dl.summary dt:containsOwn(model file) + dd").text()
                 .replaceAll(".*/", ""));
-        assertEquals("dense2 (DenseBlock)", page.select("dl.summary dt:containsOwn(layer shown) + dd").text());
+        assertEquals("dense1 (DenseBlock)", page.select("dl.summary dt:containsOwn(layer shown) + dd").text());
         assertEquals("window 28, stride 7, fill mean, grid, score logit",
                 page.select("dl.summary dt:containsOwn(occlusion) + dd").text());
         // The layer table has the receptive fields of the padded, strided blocks (ZeroPad2d included).
