@@ -46,8 +46,9 @@ public final class HtmlPage {
                 .append("<style>\n").append(STYLE).append("</style>\n</head>\n<body>\n");
         header(html, report);
         html.append("<main>\n");
-        layers(html, report.layers());
+        // Pictures before the table: a model's first-layer filters are the page's first picture, as in the article.
         filters(html, report.filters());
+        layers(html, report.layers());
         html.append("<section id=\"images\">\n<h2>Images</h2>\n");
         List<ImageEntry> images = report.images();
         for (int i = 0; i < images.size(); i++) {
@@ -81,7 +82,7 @@ public final class HtmlPage {
                 + ", fill " + report.occlusion().fill() + ", " + report.occlusion().method().cliName() + ", score "
                 + report.occlusion().score().cliName());
         html.append("</dl>\n<nav aria-label=\"contents\">\n<ul>\n")
-                .append("<li><a href=\"#layers\">Layers</a></li>\n<li><a href=\"#filters\">Filters</a></li>\n");
+                .append("<li><a href=\"#filters\">Filters</a></li>\n<li><a href=\"#layers\">Layers</a></li>\n");
         List<ImageEntry> images = report.images();
         for (int i = 0; i < images.size(); i++) {
             ImageEntry e = images.get(i);
