@@ -98,7 +98,7 @@ public enum BuiltinModel {
                 return m;
             }
         }
-        throw UsageException.of("model", "there is no built-in model '" + name + "'; the built-in models are "
+        throw UsageException.of("model", "'" + PREFIX + name + "' names no built-in model; the built-in models are "
                 + Arrays.stream(values()).map(BuiltinModel::spec).collect(Collectors.joining(", ")));
     }
 

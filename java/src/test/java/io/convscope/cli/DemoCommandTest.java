@@ -16,34 +16,20 @@ import javax.imageio.ImageIO;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.convscope.FreshBuiltinCache;
 
 /**
  * {@code convscope demo}: with no model argument the report of the expression net on its sample photos, with the
  * recognition net's filters; with {@code --model builtin:fashion} that of the fashion net and its samples.
  */
+@ExtendWith(FreshBuiltinCache.class)
 class DemoCommandTest {
     @TempDir
     Path dir;
-    private String previousCache;
-
-    @BeforeEach
-    void useAFreshBundleCache() {
-        previousCache = System.getProperty("convscope.cacheDir");
-        System.setProperty("convscope.cacheDir", dir.resolve("cache").toString());
-    }
-
-    @AfterEach
-    void restoreCache() {
-        if (previousCache == null) {
-            System.clearProperty("convscope.cacheDir");
-        } else {
-            System.setProperty("convscope.cacheDir", previousCache);
-        }
-    }
 
     @Test
     void theDefaultDemoShowsTheRecognitionNetsFiltersAndTheExpressionNetOnPhotosWithTheirLicences()

@@ -15,36 +15,17 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.convscope.FreshBuiltinCache;
 import io.convscope.UsageException;
 import io.convscope.image.ImageLoader;
 import io.convscope.image.InputImage;
 
 /** The models that ship in the jar: names, cards, samples with their licences, and the cache they unpack to. */
+@ExtendWith(FreshBuiltinCache.class)
 class BuiltinModelTest {
-    @TempDir
-    Path dir;
-    private String previousCache;
-
-    @BeforeEach
-    void useAFreshCache() {
-        previousCache = System.getProperty("convscope.cacheDir");
-        System.setProperty("convscope.cacheDir", dir.resolve("cache").toString());
-    }
-
-    @AfterEach
-    void restoreCache() {
-        if (previousCache == null) {
-            System.clearProperty("convscope.cacheDir");
-        } else {
-            System.setProperty("convscope.cacheDir", previousCache);
-        }
-    }
-
     @Test
     void modelArgumentsNameBuiltinModelsOrFiles() {
         assertEquals(BuiltinModel.EXPRESSION, BuiltinModel.DEFAULT);
@@ -53,7 +34,7 @@ class BuiltinModelTest {
         assertEquals(Path.of("alexnet.pt"), BuiltinModel.fileFor("alexnet.pt"));
         UsageException unknown = assertThrows(UsageException.class, () -> BuiltinModel.fileFor("builtin:alexnet"));
         assertEquals("model", unknown.field());
-        assertEquals("model there is no built-in model 'alexnet'; the built-in models are builtin:expression, "
+        assertEquals("model 'builtin:alexnet' names no built-in model; the built-in models are builtin:expression, "
                 + "builtin:face-recognition, builtin:fashion", unknown.getMessage());
         assertThrows(UsageException.class, () -> BuiltinModel.of("alexnet.pt"));
     }
@@ -61,7 +42,7 @@ class BuiltinModelTest {
     @Test
     void eachModelUnpacksOnceWithItsCardAndSamplesIntoAFolderNamedByItsContent() throws IOException {
         Path expression = BuiltinModel.EXPRESSION.modelFile();
-        assertTrue(expression.startsWith(dir.resolve("cache")), expression.toString());
+        assertTrue(expression.startsWith(FreshBuiltinCache.folder()), expression.toString());
         assertEquals("expression.pt", expression.getFileName().toString());
         assertTrue(expression.getParent().getFileName().toString().matches("expression-[0-9a-f]{12}"));
         assertTrue(Files.isRegularFile(expression.resolveSibling("expression.json")));
