@@ -13,6 +13,7 @@ import io.convscope.OutputFolder;
 import io.convscope.model.TorchModel;
 import io.convscope.occlusion.Engine;
 import io.convscope.occlusion.OcclusionSpec;
+import io.convscope.occlusion.Score;
 import io.convscope.occlusion.Size2;
 import io.convscope.report.ImageEntry;
 import io.convscope.report.Report;
@@ -47,6 +48,8 @@ final class ReportCommand implements Command {
                 .addOption(OptionKit.value("stride", "N|HxW", "occlusion stride (default: a sixteenth of the input "
                         + "side)"))
                 .addOption(OptionKit.value("engine", "E", "occlusion engine: auto (default), incremental or full"))
+                .addOption(OptionKit.value("score", "S", "occlusion score: prob, logit, logprob or similarity "
+                        + "(default: the model card's, else prob)"))
                 .addOption(OptionKit.value("topk", "K", "classes listed per image (default 5)"))
                 .addOption(OptionKit.required("out", "DIR", "the folder to write index.html and its pictures into "
                         + "(created if missing)"));
@@ -62,6 +65,9 @@ final class ReportCommand implements Command {
         }
         if (line.hasOption("stride")) {
             occlusion = occlusion.withStride(Size2.parse("stride", line.getOptionValue("stride")));
+        }
+        if (line.hasOption("score")) {
+            occlusion = occlusion.withScore(Score.parse(line.getOptionValue("score")));
         }
         ReportSpec spec = ReportSpec.of(images).withLayer(line.getOptionValue("layer")).withOcclusion(occlusion)
                 .withTopk(OptionKit.intValue(line, "topk", ReportSpec.DEFAULT_TOPK)).withMaxPixels(session.maxPixels());

@@ -134,19 +134,21 @@ class ReportCommandTest {
     }
 
     @Test
-    void layerWindowStrideAndEngineOptionsReachThePage() throws IOException {
+    void layerWindowStrideScoreAndEngineOptionsReachThePage() throws IOException {
         CliRun run = CliRun.of("report", "--model", model, "--image", TestImages.redDot(dir).toString(),
-                "--layer", "0", "--window", "4", "--stride", "2x1", "--engine", "full", "--topk", "1", "--out",
+                "--layer", "0", "--window", "4", "--stride", "2x1", "--score", "logprob", "--engine", "full", "--topk",
+                "1", "--out",
                 out.toString(), "--quiet");
         assertEquals(0, run.exitCode(), run.err());
         assertEquals("", run.out());
         Document page = page();
         assertEquals("features.0 (Conv2d)", page.select("dl.summary dt:containsOwn(layer shown) + dd").text());
-        assertEquals("window 4, stride 2x1, fill mean, grid, score prob",
+        assertEquals("window 4, stride 2x1, fill mean, grid, score logprob",
                 page.select("dl.summary dt:containsOwn(occlusion) + dd").text());
         assertEquals(1, page.select("#image-1 table.predictions tbody tr").size());
-        assertTrue(page.selectFirst("#image-1 figure.occlusion figcaption").text()
-                .contains("(stride 2x1, fill mean, 15 windows, full engine)"), "rows 0, 2, 4 by columns 0..4");
+        String caption = page.selectFirst("#image-1 figure.occlusion figcaption").text();
+        assertTrue(caption.contains("(stride 2x1, fill mean, 15 windows, full engine)"), "rows 0, 2, 4 by columns 0..4");
+        assertTrue(caption.startsWith("How much the log-probability of class "), caption);
         assertTrue(page.selectFirst("#image-1 figure.rf figcaption").text().startsWith("Centre unit (3, 3) of "
                 + "features.0's 7x7 output"));
     }
