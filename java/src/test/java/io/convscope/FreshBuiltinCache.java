@@ -16,7 +16,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class FreshBuiltinCache implements BeforeEachCallback, AfterEachCallback {
     private static final String PROPERTY = "convscope.cacheDir";
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(FreshBuiltinCache.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(FreshBuiltinCache.class);
 
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {

@@ -44,8 +44,8 @@ final class OcclusionCommand implements Command {
                 .addOption(OptionKit.value("fill", "F", "mean (default), a gray level 0.5, or R,G,B in [0,1]; for "
                         + ".npy input a tensor-space number (default 0)"))
                 .addOption(OptionKit.value("score", "S", "prob (softmax probability), logit, logprob (log-softmax) "
-                        + "or similarity (embedding models: cosine to the unoccluded output); default: the model card's, "
-                        + "else prob"))
+                        + "or similarity (embedding models: cosine to the unoccluded output); default: the model "
+                        + "card's, else prob"))
                 .addOption(OptionKit.value("method", "M", "grid (one cell per window, default) or captum (per pixel, "
                         + "as Captum's Occlusion)"))
                 .addOption(OptionKit.flag("raw", "grid: store the occluded score instead of the drop"))

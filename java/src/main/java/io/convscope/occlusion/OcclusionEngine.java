@@ -23,7 +23,8 @@ import io.convscope.nativebridge.IncrementalKernels;
  * Evaluates every window of a {@link WindowGrid} as fused batches. The image tensor is made once, on the
  * model's device; for each chunk our native kernel writes the occluded copies straight into the chunk
  * tensor's memory (device memory on CUDA), the model runs, and the score (softmax and target selection, or the
- * similarity to the unoccluded output) is computed on the device, so one float per window comes back. The chunk tensor is allocated once and reused.
+ * similarity to the unoccluded output) is computed on the device, so one float per window comes back. The chunk
+ * tensor is allocated once and reused.
  */
 public final class OcclusionEngine {
     private final TorchModel model;
@@ -113,7 +114,8 @@ public final class OcclusionEngine {
                         + classes + " classes)");
             }
             // The output's cosine similarity to itself is 1 up to rounding; the base score is 1 by definition.
-            baseScore = spec.score() == Score.SIMILARITY ? 1f : score(logits, spec.score(), target, logits).cpu().item_float();
+            baseScore = spec.score() == Score.SIMILARITY ? 1f
+                    : score(logits, spec.score(), target, logits).cpu().item_float();
 
             EngineChoice choice = chooseEngine(spec.engine(), image, logits, grid, fill, device, batch);
             engineUse = choice.use;

@@ -15,8 +15,9 @@ import io.convscope.model.Sample;
  * <p>For the expression net (the default): the face recognition net's 7x7 first-layer filters first (oriented
  * bars, colour-opponent blobs: the original article's first picture, from a net trained on millions of faces),
  * then the expression net's own first convolution; its layer shown is {@code dense1}, a whole dense block
- * (28 x 28 units that each see 43 x 43 pixels: about an eye, or half the mouth), a block because convscope's module-by-module walk gives a block's output exactly but not the
- * convolutions inside it (they are fed the running sum in {@code forward}). For the fashion net: every
+ * (28 x 28 units that each see 43 x 43 pixels: about an eye, or half the mouth); a block, because convscope's
+ * module-by-module walk gives a block's output exactly but not the convolutions inside it (they are fed the
+ * running sum in {@code forward}). For the fashion net: every
  * convolution and the last one's field, as {@code report} does by default.
  */
 public final class Demo {

@@ -219,7 +219,8 @@ public final class HtmlPage {
             nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: 4px 16px; padding: 0; margin: 12px 0 0; }
             a { color: var(--accent); }
             a.error, nav a.error { color: var(--error); }
-            .note, .source, .credit { color: var(--muted); font-size: 13px; margin: 4px 0 12px; overflow-wrap: anywhere; }
+            .note, .source, .credit { color: var(--muted); font-size: 13px; margin: 4px 0 12px;
+                                      overflow-wrap: anywhere; }
             .source + .credit { margin-top: -8px; }
             .scroll { overflow-x: auto; }
             table { border-collapse: collapse; font-variant-numeric: tabular-nums; }

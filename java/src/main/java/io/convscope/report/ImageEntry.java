@@ -24,8 +24,8 @@ public sealed interface ImageEntry {
      * @param receptiveField the receptive field of the chosen layer's centre unit over the image
      * @param activations    the chosen layer's most active feature maps
      */
-    record Analysis(String name, String source, String credit, Figure input, List<Prediction> predictions, Figure occlusion,
-                    Figure receptiveField, Figure activations) implements ImageEntry {
+    record Analysis(String name, String source, String credit, Figure input, List<Prediction> predictions,
+                    Figure occlusion, Figure receptiveField, Figure activations) implements ImageEntry {
         public Analysis {
             predictions = List.copyOf(predictions);
         }

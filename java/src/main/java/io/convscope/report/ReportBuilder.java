@@ -6,18 +6,13 @@ import java.util.List;
 import java.util.Locale;
 
 import io.convscope.ConvscopeException;
-import io.convscope.UsageException;
 import io.convscope.Device;
 import io.convscope.activations.ActivationPictures;
 import io.convscope.activations.ActivationSpec;
 import io.convscope.activations.Activations;
 import io.convscope.activations.FeatureMaps;
-import io.convscope.filters.FilterMode;
-import io.convscope.filters.FilterPictures;
-import io.convscope.filters.FilterSpec;
 import io.convscope.image.Input;
 import io.convscope.image.InputImage;
-import io.convscope.model.ConvWeights;
 import io.convscope.model.LayerInfo;
 import io.convscope.model.LayerInventory;
 import io.convscope.model.TorchModel;
@@ -39,11 +34,12 @@ import io.convscope.rf.ReceptiveFields;
 
 /**
  * Computes a report: the layer table, the filters of every convolution (rgb for 3-channel layers, collated for
- * the rest; or the convolutions {@link ReportSpec#filters} names, of this model or others), and for each image its predictions, occlusion map, and the receptive field and top activations of
- * one layer. Pictures are written into the report folder as they are made; the returned {@link Report} names
- * them. An image that cannot be read or analysed becomes an {@link ImageEntry.Failure} and the others go on;
- * a wrong setting (a layer without a receptive field, a window larger than the input) fails the whole report
- * before any image is read.
+ * the rest; or the convolutions {@link ReportSpec#filters} names, of this model or others: {@link FilterFigures}),
+ * and for each image its predictions, occlusion map, and the receptive field and top activations of one layer.
+ * Pictures are written into the report folder as they are made; the returned {@link Report} names them. An image
+ * that cannot be read or analysed becomes an {@link ImageEntry.Failure} and the others go on; a wrong setting (a
+ * layer without a receptive field, a window larger than the input) fails the whole report before any image is
+ * read.
  */
 public final class ReportBuilder {
     /** Small inputs (64 x 64) are shown enlarged by an integer factor to at least this many pixels a side. */
@@ -72,7 +68,7 @@ public final class ReportBuilder {
         Device placed = model.placeOn(device);
 
         FigureFolder figures = new FigureFolder(folder);
-        List<Figure> filters = filterFigures(spec.filters(), figures);
+        List<Figure> filters = FilterFigures.draw(model, spec.filters(), figures);
         ImageEntry[] images = new ImageEntry[spec.images().size()];
         List<Prepared> ready = new ArrayList<>();
         for (int i = 0; i < images.length; i++) {
@@ -96,64 +92,6 @@ public final class ReportBuilder {
 
     private String modelName() {
         return model.file().getFileName().toString();
-    }
-
-    /** Every convolution of the model when {@code sources} is null; else the pictures it names, in its order. */
-    private List<Figure> filterFigures(List<FilterSource> sources, FigureFolder figures) {
-        List<Figure> filters = new ArrayList<>();
-        if (sources == null) {
-            for (LayerInfo layer : model.layers().convolutions()) {
-                filters.add(filterFigure(model, layer, false, figures));
-            }
-            return filters;
-        }
-        for (FilterSource source : sources) {
-            if (source.model() == null) {
-                filters.add(filterFigure(model, convolution(model, source.layer()), false, figures));
-                continue;
-            }
-            try (TorchModel other = TorchModel.load(source.model())) {
-                filters.add(filterFigure(other, convolution(other, source.layer()), true, figures));
-            }
-        }
-        return filters;
-    }
-
-    private static LayerInfo convolution(TorchModel of, String layer) {
-        if (layer != null) {
-            return of.layers().findConvolution(layer);
-        }
-        List<LayerInfo> convolutions = of.layers().convolutions();
-        if (convolutions.isEmpty()) {
-            throw UsageException.of("filters", of.file().getFileName() + " has no Conv2d layers to draw");
-        }
-        return convolutions.get(0);
-    }
-
-    /** One convolution's filters: rgb for 3 input channels, else collated; {@code named} heads them by model. */
-    private Figure filterFigure(TorchModel of, LayerInfo layer, boolean named, FigureFolder figures) {
-        String modelName = of.file().getFileName().toString();
-        ConvWeights w = ConvWeights.read(of, layer);
-        FilterMode mode = FilterMode.defaultFor(w.channels());
-        Raster sheet = FilterPictures.render(w, FilterSpec.of(layer.path(), mode), modelName).raster();
-        String shape = LayerInfo.format(w.shape());
-        String where = named ? modelName + ", " + layer.path() : layer.path();
-        String alt = "Filters of " + where + " (" + layer.type() + " " + shape + ")";
-        String caption = (named ? modelName + ", " + layer.path() + ": " : "") + (mode == FilterMode.RGB
-                ? String.format(Locale.ROOT, "%d filters of %dx%d, one RGB tile each (input channels 0, 1, 2 as "
-                + "red, green, blue), each tile on its own min-max scale.", w.filters(), w.height(), w.width())
-                : String.format(Locale.ROOT, "%d filters (rows) x %d input channels (columns) of %dx%d, on one "
-                + "colour scale for the whole layer (colorbar on the right).", w.filters(), w.channels(),
-                w.height(), w.width()));
-        String stem = "filters-" + (named ? stripExtension(modelName) + "-" : "") + layer.path().replace('.', '-')
-                + "-" + mode.cliName();
-        return figures.write(figures.stem(stem), sheet, alt + ": " + (mode == FilterMode.RGB
-                ? "one colour tile per filter" : "a matrix of filters by input channels"), caption);
-    }
-
-    private static String stripExtension(String file) {
-        int dot = file.lastIndexOf('.');
-        return dot > 0 ? file.substring(0, dot) : file;
     }
 
     private static String fileName(Path source) {
@@ -234,7 +172,7 @@ public final class ReportBuilder {
     }
 
     /** An image whose CPU steps are done and whose occlusion map is still to come. */
-    private record Prepared(int index, String name, String source, String credit, InputImage image, String stem, Figure input,
-                            List<Prediction> predictions, Figure rf, Figure activations) {
+    private record Prepared(int index, String name, String source, String credit, InputImage image, String stem,
+                            Figure input, List<Prediction> predictions, Figure rf, Figure activations) {
     }
 }

@@ -80,8 +80,9 @@ public final class ReceptiveFields {
         ReceptiveField field = fields.get(layer.path());
         if (field == null) {
             throw new UsageException("the receptive field of " + layer.path() + " (" + layer.type() + ") is unknown: "
-                    + "convscope follows Conv2d, MaxPool2d, AvgPool2d, ZeroPad2d, adaptive pools, activations, BatchNorm, "
-                    + "Dropout, Sequentials and residual blocks; pick an earlier layer (see convscope layers)");
+                    + "convscope follows Conv2d, MaxPool2d, AvgPool2d, ZeroPad2d, adaptive pools, activations, "
+                    + "BatchNorm, Dropout, Sequentials and residual blocks; pick an earlier layer (see convscope "
+                    + "layers)");
         }
         if (field.global()) {
             throw new UsageException("every unit of " + layer.path() + " (" + layer.type() + ") sees the whole "

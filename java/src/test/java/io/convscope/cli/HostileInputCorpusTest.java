@@ -105,8 +105,8 @@ class HostileInputCorpusTest {
                         "--image", "@truncated.jpg", "--out", "@a.png", "--npy", "@a.npy"),
                 usage("bomb in occlusion", "900\\.0 megapixels", "occlusion", "--image", "@bomb-30000.png", "--out",
                         "@o.png", "--json", "@o.json"),
-                usage("bomb in rf", "900\\.0 megapixels", "rf", "--layer", "dense0", "--image", "@bomb-30000.png", "--out",
-                        "@r.png"),
+                usage("bomb in rf", "900\\.0 megapixels", "rf", "--layer", "dense0", "--image", "@bomb-30000.png",
+                        "--out", "@r.png"),
 
                 // .npy tensors: the header is checked whole, and the messages speak of the file.
                 usage("npy without magic", "magicless\\.npy is not a \\.npy file", occlusionNpy("magicless.npy")),

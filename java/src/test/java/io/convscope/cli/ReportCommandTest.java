@@ -147,7 +147,8 @@ class ReportCommandTest {
                 page.select("dl.summary dt:containsOwn(occlusion) + dd").text());
         assertEquals(1, page.select("#image-1 table.predictions tbody tr").size());
         String caption = page.selectFirst("#image-1 figure.occlusion figcaption").text();
-        assertTrue(caption.contains("(stride 2x1, fill mean, 15 windows, full engine)"), "rows 0, 2, 4 by columns 0..4");
+        assertTrue(caption.contains("(stride 2x1, fill mean, 15 windows, full engine)"),
+                "rows 0, 2, 4 by columns 0..4");
         assertTrue(caption.startsWith("How much the log-probability of class "), caption);
         assertTrue(page.selectFirst("#image-1 figure.rf figcaption").text().startsWith("Centre unit (3, 3) of "
                 + "features.0's 7x7 output"));

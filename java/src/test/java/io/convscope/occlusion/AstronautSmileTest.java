@@ -39,7 +39,8 @@ class AstronautSmileTest {
             for (int x = 0; x < picture.getWidth(); x++) {
                 int rgb = picture.getRGB(x, y);
                 if (((rgb >> 16) & 0xff) - ((rgb >> 8) & 0xff) > LIP_REDNESS) {
-                    box = new int[] {Math.min(box[0], y), Math.max(box[1], y), Math.min(box[2], x), Math.max(box[3], x)};
+                    box = new int[] {Math.min(box[0], y), Math.max(box[1], y), Math.min(box[2], x),
+                        Math.max(box[3], x)};
                 }
             }
         }
@@ -51,7 +52,8 @@ class AstronautSmileTest {
         Sample sample = astronaut();
         int[] mouth = mouth(sample.file());
         // The lips found from the pixels: a band in the lower half, as wide as a mouth (rows 71..85, 38..65).
-        assertTrue(mouth[0] > 56 && mouth[1] - mouth[0] < 25 && mouth[3] - mouth[2] > 15, java.util.Arrays.toString(mouth));
+        assertTrue(mouth[0] > 56 && mouth[1] - mouth[0] < 25 && mouth[3] - mouth[2] > 15,
+                java.util.Arrays.toString(mouth));
         try (TorchModel model = TorchModel.load(BuiltinModel.EXPRESSION.modelFile())) {
             OcclusionMap map = Occlusion.run(model, Input.file(sample.file()), OcclusionSpec.defaults(), Device.CPU)
                     .map();

@@ -130,7 +130,8 @@ class IncrementalEngineTest {
     void theBundledModelAgreesOnASampleImage() {
         try (TorchModel model = TorchModel.load(BuiltinModel.FASHION.modelFile())) {
             InputImage image = ImageLoader.load(BuiltinModel.FASHION.sampleFiles().get(0), model.card());
-            OcclusionSpec spec = OcclusionSpec.defaults().resolvedFor(image.height(), false, model.card()).withScore(Score.LOGIT);
+            OcclusionSpec spec = OcclusionSpec.defaults().resolvedFor(image.height(), false, model.card())
+                    .withScore(Score.LOGIT);
             assertEnginesAgree(model, image, spec, 0, Integer.MAX_VALUE);
         }
     }
@@ -270,7 +271,8 @@ class IncrementalEngineTest {
         try (TorchModel model = TorchModel.load(BuiltinModel.FASHION.modelFile())) {
             InputImage image = ImageLoader.load(BuiltinModel.FASHION.sampleFiles().get(4), model.card());
             // Pixel-space fill: a mid-gray window, normalised with the card's statistics.
-            OcclusionSpec spec = OcclusionSpec.defaults().resolvedFor(image.height(), false, model.card()).withScore(Score.LOGIT)
+            OcclusionSpec spec = OcclusionSpec.defaults().resolvedFor(image.height(), false, model.card())
+                    .withScore(Score.LOGIT)
                     .withFill(Fill.parse("0.5", false));
             assertEnginesAgree(model, image, spec, 0, Integer.MAX_VALUE);
         }

@@ -126,7 +126,8 @@ class ReportBuilderTest {
             assertEquals("every unit of avgpool (AdaptiveAvgPool2d) sees the whole input, so there is no receptive "
                     + "field to draw; pick a layer before the global pooling", global.getMessage());
             UsageException window = assertThrows(UsageException.class, () -> builder.build(ReportSpec
-                    .of(List.of(image)).withOcclusion(OcclusionSpec.defaults().resolvedFor(8, false, model.card()).withWindow(Size2.square(9),
+                    .of(List.of(image)).withOcclusion(OcclusionSpec.defaults().resolvedFor(8, false, model.card())
+                            .withWindow(Size2.square(9),
                             Size2.square(1))), out));
             assertTrue(window.getMessage().contains("9"), window.getMessage());
         }

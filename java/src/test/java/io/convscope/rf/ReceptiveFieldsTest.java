@@ -217,8 +217,8 @@ class ReceptiveFieldsTest {
             assertTrue(f.get(layers.find("2")).isEmpty(), "nor anything after it");
             UsageException e = assertThrows(UsageException.class, () -> f.located(layers.find("2")));
             assertEquals("the receptive field of features.2 (Conv2d) is unknown: convscope follows Conv2d, MaxPool2d, "
-                    + "AvgPool2d, ZeroPad2d, adaptive pools, activations, BatchNorm, Dropout, Sequentials and residual blocks; "
-                    + "pick an earlier layer (see convscope layers)", e.getMessage());
+                    + "AvgPool2d, ZeroPad2d, adaptive pools, activations, BatchNorm, Dropout, Sequentials and residual "
+                    + "blocks; pick an earlier layer (see convscope layers)", e.getMessage());
         }
     }
 
