@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test of convscope: CTest (C++ kernels) and JUnit (Java), through one Maven build.
+# Every test of convscope: CTest (C++ kernels) and JUnit (Java), through one Maven build, then the embedding
+# example built and run against the installed artifact.
 # Installs what a fresh Debian machine lacks first: Python's torch/torchvision to generate the test models,
 # Debian's libtorch-dev, which the C++ side links and the fresh-cache regression test needs present, and
 # chromium (with a font), in which the report's browser test opens the demo's page: that test fails, rather
@@ -21,4 +22,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cd "$root"
-exec mvn -B verify "$@"
+# install = verify (CTest and JUnit), then the artifact goes to the local repository, where the embedding example
+# (examples/: a separate Maven project using the Java API only, as an application would) finds it and runs.
+mvn -B install "$@"
+exec mvn -B -f examples/pom.xml verify

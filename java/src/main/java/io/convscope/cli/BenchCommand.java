@@ -10,6 +10,7 @@ import org.apache.commons.cli.Options;
 import com.google.gson.Gson;
 
 import io.convscope.UsageException;
+import io.convscope.bench.ConcurrencyBenchmark;
 import io.convscope.bench.FilterBenchmark;
 import io.convscope.bench.OcclusionBenchmark;
 import io.convscope.model.TorchModel;
@@ -30,7 +31,7 @@ final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "performance runs that print JSON lines: bench filters | bench occlusion";
+        return "performance runs that print JSON lines: bench filters | occlusion | concurrency";
     }
 
     @Override
@@ -51,16 +52,18 @@ final class BenchCommand implements Command {
                         + "incremental (default), auto or full"))
                 .addOption(OptionKit.value("windows", "N", "occlusion: time only N consecutive windows from the middle "
                         + "of the grid (default: all; for slow models)"))
-                .addOption(OptionKit.value("method", "M", "occlusion: grid (default) or captum"));
+                .addOption(OptionKit.value("method", "M", "occlusion: grid (default) or captum"))
+                .addOption(OptionKit.value("callers", "N", "concurrency: threads sharing the model (default 2)"))
+                .addOption(OptionKit.value("maps", "N", "concurrency: maps per thread per round (default 4)"));
     }
 
     @Override
     public int run(CommandLine line, Session session) {
         List<String> targets = line.getArgList();
         String target = targets.size() == 1 ? targets.get(0) : "";
-        if (!target.equals("filters") && !target.equals("occlusion")) {
-            throw new UsageException("bench needs one target: filters or occlusion (e.g. convscope bench occlusion "
-                    + "--model alexnet.pt)");
+        if (!List.of("filters", "occlusion", "concurrency").contains(target)) {
+            throw new UsageException("bench needs one target: filters, occlusion or concurrency (e.g. convscope "
+                    + "bench occlusion --model alexnet.pt)");
         }
         int repeat = OptionKit.intValue(line, "repeat", 5);
         Gson gson = new Gson();
@@ -68,6 +71,14 @@ final class BenchCommand implements Command {
         if (target.equals("filters")) {
             try (TorchModel model = session.loadModel()) {
                 FilterBenchmark.run(model, repeat, print);
+            }
+            return 0;
+        }
+        if (target.equals("concurrency")) {
+            ConcurrencyBenchmark.Spec spec = new ConcurrencyBenchmark.Spec(OptionKit.intValue(line, "callers", 2),
+                    OptionKit.intValue(line, "maps", 4), repeat);
+            try (TorchModel model = session.loadModel()) {
+                ConcurrencyBenchmark.run(model, spec, session.device(), print);
             }
             return 0;
         }

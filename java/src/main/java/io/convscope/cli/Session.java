@@ -39,7 +39,8 @@ final class Session {
             throw new UsageException("--threads must be 1 or more (0 or absent: all cores), got " + wanted);
         }
         Device device = device();
-        int threads = TorchRuntime.ensureLoaded(wanted);
+        // Explicit either way: an earlier run in this JVM (a test, an embedding application) may have set another.
+        int threads = TorchRuntime.ensureLoaded(wanted > 0 ? wanted : Runtime.getRuntime().availableProcessors());
         log("LibTorch intra-op threads: " + threads + ", device: " + device.resolve().cliName());
     }
 

@@ -31,7 +31,9 @@ public sealed interface Input {
     InputImage prepare(ModelCard card);
 
     /** True for tensors, which are in the model's normalized space (an occlusion fill is then a tensor value). */
-    boolean isTensor();
+    default boolean isTensor() {
+        return false;
+    }
 
     /**
      * An image file: PNG, JPEG, BMP, TIFF or WebP, checked before it is decoded: a truncated or damaged file, or
@@ -79,11 +81,6 @@ public sealed interface Input {
         public InputImage prepare(ModelCard card) {
             return ImageLoader.load(path, card, maxPixels);
         }
-
-        @Override
-        public boolean isTensor() {
-            return false;
-        }
     }
 
     record NpyFile(Path path) implements Input {
@@ -122,11 +119,6 @@ public sealed interface Input {
         private String describe() {
             return "an in-memory picture (" + image.getWidth() + "x" + image.getHeight() + ")";
         }
-
-        @Override
-        public boolean isTensor() {
-            return false;
-        }
     }
 
     record OpenCvImage(Mat image) implements Input {
@@ -136,11 +128,6 @@ public sealed interface Input {
                 return ImageLoader.prepare("an OpenCV image (" + image.cols() + "x" + image.rows() + ")",
                         asBgr(image, "OpenCV image"), card, ImageLoader.DEFAULT_MAX_PIXELS);
             }
-        }
-
-        @Override
-        public boolean isTensor() {
-            return false;
         }
     }
 
@@ -161,11 +148,6 @@ public sealed interface Input {
                 return ImageLoader.prepare("a JavaCV frame (" + frame.imageWidth + "x" + frame.imageHeight + ")",
                         asBgr(mat, "frame"), card, ImageLoader.DEFAULT_MAX_PIXELS);
             }
-        }
-
-        @Override
-        public boolean isTensor() {
-            return false;
         }
     }
 

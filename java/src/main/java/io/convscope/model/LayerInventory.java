@@ -29,12 +29,16 @@ public final class LayerInventory {
     }
 
     static LayerInventory of(TorchModel model) {
+        ModelCard card = model.card();
+        return of(model, new long[] {1, card.channels(), card.crop(), card.crop()});
+    }
+
+    /** The inventory for an input of {@code input} (1 x C x H x W): output shapes and fields follow its size. */
+    public static LayerInventory of(TorchModel model, long[] input) {
         List<LayerInfo> found = new ArrayList<>();
         try (PointerScope scope = new PointerScope()) {
             collect(model.module(), "", 0, found);
         }
-        ModelCard card = model.card();
-        long[] input = {1, card.channels(), card.crop(), card.crop()};
         long[] output = new long[0];
         String failure = null;
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {

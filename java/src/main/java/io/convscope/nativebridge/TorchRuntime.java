@@ -26,25 +26,33 @@ public final class TorchRuntime {
     /** Presets whose libraries need each other; cuda is there only in the -Pgpu build. */
     private static final String[] PRESETS_WITH_SIBLING_LIBRARIES = {"openblas", "cuda", "pytorch"};
     private static boolean loaded;
+    private static boolean threadsSet;
 
     private TorchRuntime() {
     }
 
-    /** Loads LibTorch (idempotent) and returns the intra-op thread count in force. */
+    /**
+     * Loads LibTorch (idempotent), sets its intra-op threads to {@code threads} (0: all cores, unless a count was
+     * set before) and returns the count in force.
+     */
     public static synchronized int ensureLoaded(int threads) {
         if (!loaded) {
             extractNativeDirectories();
             Loader.load(torch.class);
             loaded = true;
         }
-        // LibTorch picks its own default, which was one thread on a two-core machine here; be explicit.
-        int wanted = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        if (torch.get_num_threads() != wanted) {
-            torch.set_num_threads(wanted);
+        if (threads > 0 || !threadsSet) {
+            // LibTorch picks its own default, which was one thread on a two-core machine here; be explicit.
+            int wanted = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+            if (torch.get_num_threads() != wanted) {
+                torch.set_num_threads(wanted);
+            }
+            threadsSet = true;
         }
         return torch.get_num_threads();
     }
 
+    /** Loads LibTorch, leaving a thread count set before as it is (all cores on first use). */
     public static int ensureLoaded() {
         return ensureLoaded(0);
     }

@@ -46,14 +46,14 @@ public record OcclusionResult(Path model, InputImage input, OcclusionMap map) im
     }
 
     /**
-     * One line: {@code target 3 'cat', base prob 0.9120, grid map 18x18, 324 windows in 410 ms (790.2 windows/s,
-     * incremental engine)}.
+     * One line: {@code target 3 'cat', base prob 0.9120, grid map 18x18, 324 windows in 410 ms, 790.2 windows/s,
+     * incremental engine}.
      */
     public String summary() {
         String target = map.target() == OcclusionMap.NO_TARGET ? "no target"
                 : "target " + map.target() + (map.label() == null ? "" : " '" + map.label() + "'");
-        return String.format(Locale.ROOT, "%s, base %s %.4f, %s map %dx%d, %d windows in %.0f ms (%.1f "
-                        + "windows/s, %s engine)", target,
+        return String.format(Locale.ROOT, "%s, base %s %.4f, %s map %dx%d, %d windows in %.0f ms, %.1f "
+                        + "windows/s, %s engine", target,
                 map.spec().score().cliName(), map.baseScore(), map.grid().method().cliName(), map.rows(), map.cols(),
                 map.grid().count(), map.elapsedMs(), map.windowsPerSecond(), map.engine().engine().cliName());
     }

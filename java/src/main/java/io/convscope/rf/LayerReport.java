@@ -11,6 +11,8 @@ import com.google.gson.GsonBuilder;
 
 import io.convscope.Result;
 import io.convscope.UsageException;
+import io.convscope.image.Input;
+import io.convscope.image.InputImage;
 import io.convscope.model.LayerInfo;
 import io.convscope.model.LayerInventory;
 import io.convscope.model.TorchModel;
@@ -30,6 +32,17 @@ public record LayerReport(Path model, String inputFrom, LayerInventory inventory
     public static LayerReport of(TorchModel model) {
         LayerInventory inventory = model.layers();
         return new LayerReport(model.file(), model.cardOrigin(), inventory, ReceptiveFields.of(inventory));
+    }
+
+    /**
+     * The layer table for the size of {@code input}: a tensor is taken at its own size, so output shapes and
+     * receptive fields are those of the input an analysis of it would run on.
+     */
+    public static LayerReport of(TorchModel model, Input input) {
+        InputImage prepared = input.prepare(model.card());
+        LayerInventory inventory = LayerInventory.of(model, new long[] {1, prepared.channels(), prepared.height(),
+                prepared.width()});
+        return new LayerReport(model.file(), "from " + prepared.source(), inventory, ReceptiveFields.of(inventory));
     }
 
     @Override

@@ -82,6 +82,14 @@ class NoCardTest {
                 + "a 1x1x224x224 input: mat1 and mat2 shapes cannot be multiplied (1x50176 and 256x3); this model has "
                 + "no card, so a 1x1x224x224 input was assumed: add a card (gray_nocard.json beside gray_nocard.pt) "
                 + "with the input size it takes, or give a prepared .npy tensor of that size"), layers.out());
+
+        // Given the tensor it will analyse, the table takes that size, and every shape is known.
+        Path tensor = grayInput(16, 16);
+        CliRun sized = CliRun.of("layers", "--model", model, "--input", tensor.toString());
+        assertEquals(0, sized.exitCode(), sized.err());
+        assertTrue(sized.out().startsWith("model " + model + ": input 1x1x16x16 (from " + tensor + "), output 1x3\n"),
+                sized.out());
+        assertFalse(sized.out().contains("unknown"), sized.out());
     }
 
     @Test

@@ -1,0 +1,47 @@
+package io.convscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+/** {@code convscope bench}: its rows, and that {@code --threads} holds for the whole run. */
+class BenchCommandTest {
+    private static JsonObject lastRow(CliRun run) {
+        List<String> lines = run.out().lines().toList();
+        return JsonParser.parseString(lines.get(lines.size() - 1)).getAsJsonObject();
+    }
+
+    @Test
+    void concurrencyComparesOneThreadWithCallersSharingTheModel() {
+        CliRun one = CliRun.of("bench", "concurrency", "--threads", "1", "--callers", "2", "--maps", "1", "--repeat",
+                "1");
+        assertEquals(0, one.exitCode(), one.err());
+        JsonObject summary = lastRow(one);
+        assertEquals("concurrency-summary", summary.get("bench").getAsString());
+        assertEquals(1, summary.get("intra_op_threads").getAsInt(), "the doors keep the thread count the run set");
+        assertEquals(2, summary.get("maps_per_round").getAsInt());
+        for (String rate : List.of("sequential_maps_per_s", "locked_maps_per_s", "shared_maps_per_s")) {
+            assertTrue(summary.get(rate).getAsDouble() > 0, rate);
+        }
+        // The next run in this JVM, without --threads, gets all cores again.
+        CliRun all = CliRun.of("bench", "concurrency", "--callers", "2", "--maps", "1", "--repeat", "1");
+        assertEquals(Runtime.getRuntime().availableProcessors(), lastRow(all).get("intra_op_threads").getAsInt());
+    }
+
+    @Test
+    void anUnknownTargetOrTooFewCallersIsAUsageError() {
+        CliRun unknown = CliRun.of("bench", "speed");
+        assertEquals(2, unknown.exitCode());
+        assertEquals("convscope bench: error: bench needs one target: filters, occlusion or concurrency (e.g. "
+                + "convscope bench occlusion --model alexnet.pt)\n", unknown.err());
+        CliRun callers = CliRun.of("bench", "concurrency", "--callers", "1");
+        assertEquals(2, callers.exitCode());
+        assertEquals("convscope bench: error: --callers must be 2 or more, got 1\n", callers.err());
+    }
+}
