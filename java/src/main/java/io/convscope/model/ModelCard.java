@@ -56,6 +56,14 @@ public record ModelCard(String name, int channels, int height, int width, int re
                 labels, description, source, score);
     }
 
+    /**
+     * True when the card says the model outputs an embedding (a descriptor such as a face's), whose entries are
+     * no classes: its score is {@code similarity}.
+     */
+    public boolean outputsEmbedding() {
+        return "similarity".equals(score);
+    }
+
     /** The card used when a model has none: ImageNet statistics, resize 256, centre crop 224. */
     public static ModelCard imagenetDefaults(String name) {
         return new ModelCard(name, 3, 224, 224, 256, 224, IMAGENET_MEAN.clone(), IMAGENET_STD.clone(), List.of());

@@ -28,6 +28,11 @@ public final class Predictions {
 
     /** The predictions for an input already prepared for this model. */
     public static PredictionResult run(TorchModel model, InputImage image, PredictSpec spec, Device device) {
+        if (model.card().outputsEmbedding()) {
+            throw new UsageException("model " + model.card().name() + " outputs an embedding (its card's score is "
+                    + "similarity), not class scores, so it has no classes to predict; map it with the similarity "
+                    + "score instead");
+        }
         model.placeOn(device);
         float[] scores = Inference.classScores(model, new long[] {1, image.channels(), image.height(), image.width()},
                 image.tensor());

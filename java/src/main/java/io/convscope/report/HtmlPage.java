@@ -138,21 +138,30 @@ public final class HtmlPage {
         source(html, a);
         html.append("<div class=\"panels\">\n");
         figure(html, a.input(), "input");
-        html.append("<div class=\"predictions\">\n<h4>Top ").append(a.predictions().size())
+        if (a.predictions().isEmpty()) {
+            html.append("<div class=\"predictions\">\n<h4>No predictions</h4>\n<p>The model outputs an embedding, "
+                    + "not class scores; the occlusion map shows how far hiding each part moves it.</p>\n</div>\n");
+        } else {
+            predictions(html, a.predictions());
+        }
+        figure(html, a.occlusion(), "occlusion");
+        figure(html, a.receptiveField(), "rf");
+        figure(html, a.activations(), "activations");
+        html.append("</div>\n</section>\n");
+    }
+
+    private static void predictions(StringBuilder html, List<Prediction> top) {
+        html.append("<div class=\"predictions\">\n<h4>Top ").append(top.size())
                 .append(" predictions</h4>\n<table class=\"predictions\">\n<thead><tr><th scope=\"col\">rank</th>"
                         + "<th scope=\"col\">class</th><th scope=\"col\">label</th>"
                         + "<th scope=\"col\">probability</th></tr></thead>\n<tbody>\n");
-        for (Prediction p : a.predictions()) {
+        for (Prediction p : top) {
             html.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%d</td><td>%s</td><td class=\"p\">"
                             + "<span class=\"meter\"><span class=\"bar\" style=\"width:%.1f%%\"></span></span> "
                             + "%.4f</td></tr>%n", p.rank(), p.index(), escape(p.label()), 100 * p.probability(),
                     p.probability()));
         }
         html.append("</tbody>\n</table>\n</div>\n");
-        figure(html, a.occlusion(), "occlusion");
-        figure(html, a.receptiveField(), "rf");
-        figure(html, a.activations(), "activations");
-        html.append("</div>\n</section>\n");
     }
 
     private static void failure(StringBuilder html, int number, ImageEntry.Failure f) {

@@ -103,7 +103,9 @@ public final class ReportBuilder {
                              FigureFolder figures) {
         String name = fileName(source);
         InputImage image = Input.file(source, spec.maxPixels()).prepare(model.card());
-        List<Prediction> top = Predictions.run(model, image, PredictSpec.defaults().withTopk(spec.topk()), device).top();
+        // An embedding has no classes: its entry shows the other analyses and says so instead of a table.
+        List<Prediction> top = model.card().outputsEmbedding() ? List.of()
+                : Predictions.run(model, image, PredictSpec.defaults().withTopk(spec.topk()), device).top();
         String stem = figures.stem(name);
         String heading = modelName() + " | " + layer.path() + " (" + layer.type() + ") | " + name;
 

@@ -109,6 +109,17 @@ class AnalysisCommandsTest {
     }
 
     @Test
+    void predictRefusesAnEmbeddingModelItHasNoClassesFor() {
+        CliRun run = CliRun.of("predict", "--model", TestModels.path("embedder.pt").toString(), "--image",
+                io.convscope.model.BundledModel.samples().get(0).toString());
+        assertEquals(2, run.exitCode());
+        assertEquals("convscope predict: error: model embedder outputs an embedding (its card's score is "
+                + "similarity), not class scores, so it has no classes to predict; map it with the similarity score "
+                + "instead\n", run.err());
+        assertEquals("", run.out());
+    }
+
+    @Test
     void predictTakesLabelsFromAFileAndFailsInOneLineOnABadOne() throws IOException {
         String tiny = TestModels.path("tiny.pt").toString();
         String black = image("black.png", 8, 0).toString();

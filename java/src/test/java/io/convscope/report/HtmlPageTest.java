@@ -56,6 +56,21 @@ class HtmlPageTest {
     }
 
     @Test
+    void anEmbeddingModelsImageSaysWhyItHasNoPredictions() {
+        Report full = report();
+        ImageEntry.Analysis cat = (ImageEntry.Analysis) full.images().get(0);
+        ImageEntry.Analysis noClasses = new ImageEntry.Analysis(cat.name(), cat.source(), cat.credit(), cat.input(),
+                List.of(), cat.occlusion(), cat.receptiveField(), cat.activations());
+        Report embedding = new Report(full.header(), full.layers(), full.filters(), full.layer(), full.layerType(),
+                full.occlusion(), List.of(noClasses));
+        Document page = Jsoup.parse(HtmlPage.render(embedding));
+        assertEquals("No predictions", page.selectFirst("#image-1 .predictions h4").text());
+        assertTrue(page.select("#image-1 table.predictions").isEmpty());
+        assertEquals(List.of("cat-input.png", "cat-occlusion.png", "cat-rf.png", "cat-activations.png"),
+                page.select("#image-1 img").eachAttr("src"), "the other analyses are all there");
+    }
+
+    @Test
     void eachImageHasItsSectionAndAFailedOneShowsItsErrorMessage() {
         Document page = Jsoup.parse(HtmlPage.render(report()));
         assertEquals(List.of("image-1", "image-2"), page.select("#images > section").eachAttr("id"));
