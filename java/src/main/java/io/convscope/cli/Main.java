@@ -29,7 +29,8 @@ public final class Main {
 
     static {
         for (Command c : List.of(new LayersCommand(), new FiltersCommand(), new OcclusionCommand(), new RfCommand(),
-                new ActivationsCommand(), new PredictCommand(), new ReportCommand(), new DemoCommand(), new BenchCommand())) {
+                new ActivationsCommand(), new PredictCommand(), new ReportCommand(), new BatchCommand(), new DemoCommand(),
+                new BenchCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
