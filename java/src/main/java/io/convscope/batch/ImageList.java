@@ -33,9 +33,14 @@ public record ImageList(List<Path> files) {
     /**
      * A folder's image files (by extension, at any depth, sorted by path), or the files a list names: one path a
      * line, relative ones taken from the list's folder; blank lines and lines starting with {@code #} are skipped.
-     * A listed file that is missing or damaged is not refused here: it becomes a row with its error.
+     * A listed file that is missing or damaged is not refused here: it becomes a row with its error. A name ending
+     * in {@code .parquet} is a table of paths (a file, or a folder of part files as Spark writes them), read by
+     * {@link ImageTableReader}.
      */
     public static ImageList read(Path folderOrList) {
+        if (folderOrList.getFileName() != null && folderOrList.getFileName().toString().endsWith(".parquet")) {
+            return new ImageList(ImageTableReader.find().read(folderOrList));
+        }
         if (Files.isDirectory(folderOrList)) {
             return new ImageList(folder(folderOrList));
         }

@@ -21,8 +21,7 @@ public final class ResultsTable {
     public static List<Path> pending(BatchFolder folder, ImageList images) {
         List<Path> pending = new ArrayList<>();
         for (Path image : images.files()) {
-            BatchRow row = read(folder, image);
-            if (row == null || !row.ok()) {
+            if (!isDone(folder, image)) {
                 pending.add(image);
             }
         }
@@ -53,8 +52,14 @@ public final class ResultsTable {
         return new BatchReport(images.size(), skipped, ran, failed, folder.table(writer).target());
     }
 
+    /** Whether {@code image} has a successful row: a Spark task that is run again skips it. */
+    public static boolean isDone(BatchFolder folder, Path image) {
+        BatchRow row = read(folder, image);
+        return row != null && row.ok();
+    }
+
     /** The row of {@code image}, or null when there is none (or the file is not a row). */
-    static BatchRow read(BatchFolder folder, Path image) {
+    public static BatchRow read(BatchFolder folder, Path image) {
         Path file = folder.row(BatchFolder.key(image));
         if (!Files.isRegularFile(file)) {
             return null;
