@@ -87,7 +87,9 @@ class StandaloneClusterTest {
                 .config("spark.executor.memory", "1g").config("spark.executor.cores", "1")
                 .config("spark.cores.max", "2")
                 .config("spark.executor.extraClassPath", System.getProperty("convscope.sparkClasses"))
-                .config("spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.cachedir=" + freshCache)
+                // Spark puts each executor's id in place of {{EXECUTOR_ID}}: a fresh, empty cache per executor.
+                .config("spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.cachedir=" + freshCache
+                        + "/{{EXECUTOR_ID}}")
                 .getOrCreate();
         awaitExecutors(2);
         Set<String> executorsWithTasks = ConcurrentHashMap.newKeySet();
@@ -110,8 +112,10 @@ class StandaloneClusterTest {
             Thread.sleep(100);
         }
         assertEquals(2, executorsWithTasks.size(), "both executors ran tasks: " + executorsWithTasks);
-        assertTrue(Files.isDirectory(freshCache.resolve("pytorch-2.10.0-1.5.13-linux-x86_64.jar")),
-                "the executors extracted LibTorch into the fresh cache they were given");
+        for (String executor : executorsWithTasks) {
+            assertTrue(Files.isDirectory(freshCache.resolve(executor).resolve("pytorch-2.10.0-1.5.13-linux-x86_64.jar")),
+                    "executor " + executor + " extracted LibTorch into the fresh cache it was given");
+        }
     }
 
     /** A SPARK_HOME whose jars/ holds every jar of this module's class path (links), where workers look. */
