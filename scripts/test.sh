@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Every test of convscope: CTest (C++ kernels) and JUnit (Java), through one Maven build.
+# Every test of convscope: CTest (C++ kernels) and JUnit (Java), through one Maven build, then the
+# convscope-spark project's tests (Spark local mode and a standalone cluster on 127.0.0.1), which build on the
+# core jar that the first build installs into the local Maven repository.
 # Installs what a fresh Debian machine lacks first: Python's torch/torchvision to generate the test models,
 # Debian's libtorch-dev, which the C++ side links and the fresh-cache regression test needs present, and
 # chromium (with a font), in which the report's browser test opens the demo's page: that test fails, rather
@@ -21,4 +23,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cd "$root"
-exec mvn -B verify "$@"
+mvn -B install "$@"
+exec mvn -B -f spark/pom.xml verify "$@"

@@ -1,6 +1,7 @@
 package io.convscope.cli;
 
 import java.nio.file.Path;
+import java.util.Locale;
 
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
@@ -59,11 +60,13 @@ final class BatchCommand implements Command {
                 OptionKit.positiveInt(line, "decode-threads", BatchSpec.DEFAULT_DECODE_THREADS));
         BatchListener progress = BatchProgress.forSession(session);
         BatchReport report;
+        long start;
         if (line.hasOption("spark")) {
             if (session.hasPreprocessingFlags()) {
                 throw new UsageException("--resize, --crop, --mean and --std do not reach Spark's executors; put "
                         + "them in the model card (M.json beside M.pt)");
             }
+            start = System.nanoTime();
             int threads = session.threads() > 0 ? session.threads() : Runtime.getRuntime().availableProcessors();
             report = BatchCluster.find().run(session.modelFile(), spec, new ClusterSettings(
                     line.getOptionValue("spark"), OptionKit.positiveInt(line, "partitions", 0), threads,
@@ -73,12 +76,16 @@ final class BatchCommand implements Command {
                 throw new UsageException("--partitions applies to --spark runs only");
             }
             try (TorchModel model = session.loadModel()) {
+                start = System.nanoTime();
                 report = Batch.run(model, spec, session.device(), progress);
             }
         }
+        // From the model loaded (one machine) or from before the Spark session starts (Spark): what a user waits.
+        double seconds = (System.nanoTime() - start) / 1e9;
         if (!session.quiet) {
-            session.out.printf("%d images (%d done before, %d analysed now, %d failed): %s%n", report.images(),
-                    report.skipped(), report.ran(), report.failed(), report.table());
+            session.out.printf(Locale.ROOT, "%d images (%d done before, %d analysed now in %.1f s, %.2f images/s, "
+                            + "%d failed): %s%n", report.images(), report.skipped(), report.ran(), seconds,
+                    report.ran() / seconds, report.failed(), report.table());
         }
         if (report.failed() > 0) {
             session.err.println("convscope batch: " + report.failed() + " images failed; their rows in "
