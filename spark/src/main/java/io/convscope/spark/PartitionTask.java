@@ -1,5 +1,6 @@
 package io.convscope.spark;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -12,33 +13,42 @@ import io.convscope.batch.BatchFolder;
 import io.convscope.batch.BatchListener;
 import io.convscope.batch.BatchRow;
 import io.convscope.batch.ImageJob;
+import io.convscope.batch.ImagePipeline;
 import io.convscope.batch.ImageSettings;
 import io.convscope.batch.ResultsTable;
 
 /**
- * One partition of the image list on an executor: each image through {@link ImageJob}, the code a single
- * machine runs, into the shared batch folder. An image whose row is already there is skipped, so a task
- * Spark runs again (a lost executor, a speculative copy) redoes nothing that was finished.
+ * One partition of the image list on an executor: its images through {@link ImagePipeline} and
+ * {@link ImageJob}, the code a single machine runs, into the shared batch folder; returns their rows as JSON.
+ * An image whose row is already there is skipped, so a task Spark runs again (a lost executor, a speculative
+ * copy) redoes nothing that was finished.
  *
- * @param shippedModel the model file's name among Spark's files, or null for the bundled model
- * @param settings     what each image gets
- * @param out          the batch folder, a path every executor sees (a shared file system)
- * @param threads      LibTorch intra-op threads of the executor
- * @param device       where the model runs
+ * @param shippedModel  the model file's name among Spark's files, or null for the bundled model
+ * @param settings      what each image gets
+ * @param out           the batch folder, a path every executor sees (a shared file system)
+ * @param threads       LibTorch intra-op threads of the executor
+ * @param decodeThreads threads of this task that read images while the model runs
+ * @param device        where the model runs
  */
-record PartitionTask(String shippedModel, ImageSettings settings, String out, int threads, Device device)
-        implements FlatMapFunction<Iterator<String>, String> {
+record PartitionTask(String shippedModel, ImageSettings settings, String out, int threads, int decodeThreads,
+                     Device device) implements FlatMapFunction<Iterator<String>, String> {
     @Override
-    public Iterator<String> call(Iterator<String> images) {
+    public Iterator<String> call(Iterator<String> paths) {
         BatchFolder folder = new BatchFolder(Path.of(out));
-        ImageJob job = new ImageJob(ExecutorModel.get(shippedModel, threads), settings, device, folder);
-        List<String> rows = new ArrayList<>();
-        while (images.hasNext()) {
-            Path image = Path.of(images.next());
-            BatchRow row = ResultsTable.isDone(folder, image) ? ResultsTable.read(folder, image)
-                    : job.run(image, BatchListener.NONE);
-            rows.add(new String(row.json(), java.nio.charset.StandardCharsets.UTF_8));
+        List<BatchRow> rows = new ArrayList<>();
+        List<Path> toDo = new ArrayList<>();
+        while (paths.hasNext()) {
+            Path image = Path.of(paths.next());
+            if (ResultsTable.isDone(folder, image)) {
+                rows.add(ResultsTable.read(folder, image));
+            } else {
+                toDo.add(image);
+            }
         }
-        return rows.iterator();
+        if (!toDo.isEmpty()) {
+            ImageJob job = new ImageJob(ExecutorModel.get(shippedModel, threads), settings, device, folder);
+            rows.addAll(ImagePipeline.run(job, toDo, decodeThreads, BatchListener.NONE));
+        }
+        return rows.stream().map(row -> new String(row.json(), StandardCharsets.UTF_8)).iterator();
     }
 }

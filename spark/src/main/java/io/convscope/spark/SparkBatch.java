@@ -62,7 +62,7 @@ public final class SparkBatch implements BatchCluster {
             int partitions = settings.partitions() > 0 ? settings.partitions()
                     : 2 * spark.sparkContext().defaultParallelism();
             PartitionTask task = new PartitionTask(shipped, spec.each(), folder.root().toString(), settings.threads(),
-                    settings.device());
+                    spec.decodeThreads(), settings.device());
             List<String> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
                     .parallelize(pending, Math.min(partitions, pending.size())).mapPartitions(task).collect();
             int done = 0;
