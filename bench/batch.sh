@@ -3,24 +3,26 @@
 # run's summary line (images/s from the model loaded, or for Spark from before its session starts, to the table
 # written) and the whole command's wall time.
 #
-#   bench/batch.sh [MODELS_DIR] [THREADS] [COPIES]
+#   bench/batch.sh [MODELS_DIR] [THREADS] [COPIES] [ALEXNET_COPIES]
 #
-# The images are the bundled samples, COPIES times each (default 4: 32 images). Models: the bundled one (64 x 64,
+# The images are the bundled samples, COPIES times each (default 4: 32 images) for the bundled model and
+# ALEXNET_COPIES times (default 1: 8 images) for AlexNet. Models: the bundled one (64 x 64,
 # default grid 13 x 13) and MODELS_DIR/alexnet.pt (torchvision architecture, random weights, 224 x 224, default
-# grid 18 x 18; `mvn test` writes it to target/test-models), 8 images. Needs the Spark module built
+# grid 18 x 18; `mvn test` writes it to target/test-models). Needs the Spark module built
 # (mvn install -DskipTests, then mvn -f spark/pom.xml package -DskipTests).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 models="${1:-$root/target/test-models}"
 threads="${2:-2}"
 copies="${3:-4}"
+alexnet_copies="${4:-1}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 mkdir -p "$work/many" "$work/few"
 for f in "$root"/models/samples/*.png; do
   name="$(basename "$f" .png)"
-  cp "$f" "$work/few/$name.png"
+  for i in $(seq 1 "$alexnet_copies"); do cp "$f" "$work/few/$name-$i.png"; done
   for i in $(seq 1 "$copies"); do cp "$f" "$work/many/$name-$i.png"; done
 done
 
