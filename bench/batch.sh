@@ -40,5 +40,7 @@ t=(--threads "$threads")
 run "bundled, one machine" "$work/many" "${t[@]}"
 run "bundled, spark local[1]" "$work/many" "${t[@]}" --spark 'local[1]'
 run "bundled, spark local[$threads] x 1 thread" "$work/many" --threads 1 --spark "local[$threads]"
+run "bundled, one machine, parallel $threads x 1" "$work/many" --threads 1 --parallel "$threads"
 run "alexnet, one machine" "$work/few" "${t[@]}" --model "$models/alexnet.pt"
 run "alexnet, spark local[1]" "$work/few" "${t[@]}" --model "$models/alexnet.pt" --spark 'local[1]'
+run "alexnet, one machine, parallel $threads x 1" "$work/few" --threads 1 --parallel "$threads" --model "$models/alexnet.pt"

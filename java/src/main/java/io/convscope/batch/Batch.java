@@ -12,8 +12,9 @@ import io.convscope.model.TorchModel;
  * A run started again on the same folder skips the images with a successful row and retries the failed
  * ones; a bad image becomes a row with its error and the run goes on.
  *
- * <p>The model runs on the calling thread, one image after another, using LibTorch's intra-op threads;
- * {@link BatchSpec#decodeThreads()} threads read and prepare the next images meanwhile ({@link ImagePipeline}).
+ * <p>The model runs on the calling thread, one image after another, using LibTorch's intra-op threads (or on
+ * {@link BatchSpec#parallel()} threads, an image each); {@link BatchSpec#decodeThreads()} threads read and
+ * prepare the next images meanwhile ({@link ImagePipeline}).
  *
  * <pre>{@code
  * try (TorchModel model = TorchModel.load(Path.of("alexnet.pt"))) {
@@ -32,7 +33,8 @@ public final class Batch {
         List<Path> pending = ResultsTable.pending(folder, spec.images());
         int skipped = spec.images().size() - pending.size();
         listener.started(spec.images().size(), skipped);
-        ImagePipeline.run(new ImageJob(model, spec.each(), device, folder), pending, spec.decodeThreads(), listener);
+        ImagePipeline.run(new ImageJob(model, spec.each(), device, folder), pending, spec.decodeThreads(),
+                spec.parallel(), listener);
         return ResultsTable.write(folder, spec.images(), writer, skipped, pending.size());
     }
 }

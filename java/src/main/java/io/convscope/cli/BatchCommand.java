@@ -42,6 +42,8 @@ final class BatchCommand implements Command {
                 .addOption(OptionKit.value("topk", "K", "classes listed per image (default 5)"))
                 .addOption(OptionKit.value("decode-threads", "N", "threads reading images while the model runs "
                         + "(default 2)"))
+                .addOption(OptionKit.value("parallel", "N", "images analysed at once, sharing the model (default 1; "
+                        + "small models: --parallel 2 --threads 1 on 2 cores)"))
                 .addOption(OptionKit.value("spark", "MASTER", "run on Spark: local[N], local[*] or spark://host:port "
                         + "(needs the convscope-spark module)"))
                 .addOption(OptionKit.value("partitions", "N", "with --spark: pieces of the image list (default: two "
@@ -57,11 +59,16 @@ final class BatchCommand implements Command {
                 session.maxPixels());
         BatchSpec spec = new BatchSpec(ImageList.read(Path.of(line.getOptionValue("images"))),
                 Path.of(line.getOptionValue("out")), each, line.getOptionValue("table", "csv"),
-                OptionKit.positiveInt(line, "decode-threads", BatchSpec.DEFAULT_DECODE_THREADS));
+                OptionKit.positiveInt(line, "decode-threads", BatchSpec.DEFAULT_DECODE_THREADS),
+                OptionKit.positiveInt(line, "parallel", 1));
         BatchListener progress = BatchProgress.forSession(session);
         BatchReport report;
         long start;
         if (line.hasOption("spark")) {
+            if (line.hasOption("parallel")) {
+                throw new UsageException("--parallel applies to one machine; on Spark, task slots (local[N], "
+                        + "spark.executor.cores) set how many images run at once");
+            }
             if (session.hasPreprocessingFlags()) {
                 throw new UsageException("--resize, --crop, --mean and --std do not reach Spark's executors; put "
                         + "them in the model card (M.json beside M.pt)");

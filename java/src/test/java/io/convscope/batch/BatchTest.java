@@ -110,6 +110,40 @@ class BatchTest {
     }
 
     @Test
+    void threeImagesAtOnceSharingTheModelGiveTheTableAndMapsOfOneAtATime() throws IOException {
+        Path images = copySamples();
+        ImageList list = ImageList.read(images);
+        Batch.run(model, spec(list, dir.resolve("one")), Device.CPU, BatchListener.NONE);
+        List<Integer> done = new ArrayList<>();
+        BatchReport report = Batch.run(model, spec(list, dir.resolve("three")).withParallel(3), Device.CPU,
+                new BatchListener() {
+                    @Override
+                    public void imageDone(BatchRow row, int n, int toDo) {
+                        done.add(n);
+                    }
+                });
+        assertEquals(list.size(), report.ran());
+        assertEquals(java.util.stream.IntStream.rangeClosed(1, list.size()).boxed().toList(), done,
+                "the listener hears of each image once, counted in order");
+        assertEquals(withoutTimes(dir.resolve("one/results.csv")), withoutTimes(dir.resolve("three/results.csv")));
+        for (Path image : list.files()) {
+            String map = "maps/" + BatchFolder.key(image) + ".npy";
+            assertArrayEquals(Files.readAllBytes(dir.resolve("one").resolve(map)),
+                    Files.readAllBytes(dir.resolve("three").resolve(map)), map);
+        }
+    }
+
+    /** The table's lines with the ms column (the one that differs between runs) blanked. */
+    private static List<String> withoutTimes(Path csv) throws IOException {
+        int ms = Column.ALL.stream().map(Column::name).toList().indexOf("ms");
+        return Files.readAllLines(csv).stream().map(line -> {
+            String[] fields = line.split(",", -1);
+            fields[ms] = "";
+            return String.join(",", fields);
+        }).toList();
+    }
+
+    @Test
     void aBadImageBecomesARowWithItsErrorTheOthersAreDoneAndTheNextRunRetriesOnlyIt() throws IOException {
         Path images = Files.createDirectory(dir.resolve("images"));
         Path sandal = sample("sandal");

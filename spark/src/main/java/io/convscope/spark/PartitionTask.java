@@ -47,7 +47,8 @@ record PartitionTask(String shippedModel, ImageSettings settings, String out, in
         }
         if (!toDo.isEmpty()) {
             ImageJob job = new ImageJob(ExecutorModel.get(shippedModel, threads), settings, device, folder);
-            rows.addAll(ImagePipeline.run(job, toDo, decodeThreads, BatchListener.NONE));
+            // One image at a time: Spark's task slots are the parallelism here.
+            rows.addAll(ImagePipeline.run(job, toDo, decodeThreads, 1, BatchListener.NONE));
         }
         return rows.stream().map(row -> new String(row.json(), StandardCharsets.UTF_8)).iterator();
     }
