@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Every test of convscope: CTest (C++ kernels) and JUnit (Java), through one Maven build, then the embedding
-# example built and run against the installed artifact.
+# Every test of convscope: CTest (C++ kernels) and JUnit (Java), through one Maven build; then, against the
+# core jar that build installs into the local Maven repository, the embedding example (examples/: the Java API
+# used as an application would) and the convscope-spark project's tests (Spark local mode and a standalone
+# cluster on 127.0.0.1).
 # Installs what a fresh Debian machine lacks first: Python's torch/torchvision to generate the test models,
 # Debian's libtorch-dev, which the C++ side links and the fresh-cache regression test needs present, and
 # chromium (with a font), in which the report's browser test opens the demo's page: that test fails, rather
@@ -22,7 +24,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cd "$root"
-# install = verify (CTest and JUnit), then the artifact goes to the local repository, where the embedding example
-# (examples/: a separate Maven project using the Java API only, as an application would) finds it and runs.
+# install = verify (CTest and JUnit), then the artifact goes to the local repository, where the other projects
+# find it.
 mvn -B install "$@"
-exec mvn -B -f examples/pom.xml verify
+mvn -B -f examples/pom.xml verify
+exec mvn -B -f spark/pom.xml verify "$@"

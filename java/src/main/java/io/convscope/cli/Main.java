@@ -29,7 +29,7 @@ public final class Main {
 
     static {
         for (Command c : List.of(new LayersCommand(), new FiltersCommand(), new OcclusionCommand(), new RfCommand(),
-                new ActivationsCommand(), new PredictCommand(), new ReportCommand(), new DemoCommand(),
+                new ActivationsCommand(), new PredictCommand(), new ReportCommand(), new BatchCommand(), new DemoCommand(),
                 new ModelsCommand(), new BenchCommand())) {
             COMMANDS.put(c.name(), c);
         }

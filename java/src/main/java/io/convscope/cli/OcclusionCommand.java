@@ -35,9 +35,20 @@ final class OcclusionCommand implements Command {
 
     @Override
     public Options options() {
-        return new Options()
+        Options options = new Options()
                 .addOption(OptionKit.value("image", "I", "image file (PNG, JPEG, ...), prepared as the model card says"))
-                .addOption(OptionKit.value("input", "X.npy", "already-normalized float32 tensor, C x H x W or 1 x C x H x W"))
+                .addOption(OptionKit.value("input", "X.npy", "already-normalized float32 tensor, C x H x W or 1 x C x H x W"));
+        mapOptions().getOptions().forEach(options::addOption);
+        return options
+                .addOption(OptionKit.value("out", "F.png", "the overlay picture to write (one of --out, --npy, --json "
+                        + "is required)"))
+                .addOption(OptionKit.value("npy", "F.npy", "also write the raw map as float32 .npy"))
+                .addOption(OptionKit.value("json", "F.json", "also write a JSON summary"));
+    }
+
+    /** The options that shape a map, which {@code batch} takes too; {@link #spec} reads them. */
+    static Options mapOptions() {
+        return new Options()
                 .addOption(OptionKit.value("target", "K", "class index (default: the top-1 class of the input)"))
                 .addOption(OptionKit.value("window", "N|HxW", "window size in pixels (default 50; a quarter of the input side on inputs under 200 px)"))
                 .addOption(OptionKit.value("stride", "N|HxW", "step between windows (default 10; a sixteenth of the input side on inputs under 160 px)"))
@@ -51,11 +62,7 @@ final class OcclusionCommand implements Command {
                 .addOption(OptionKit.flag("raw", "grid: store the occluded score instead of the drop"))
                 .addOption(OptionKit.value("batch", "N", "windows per forward pass (default: from a memory budget)"))
                 .addOption(OptionKit.value("engine", "E", "auto (default: incremental where the model allows it and "
-                        + "it pays), incremental (exact, reuses the unoccluded activations) or full"))
-                .addOption(OptionKit.value("out", "F.png", "the overlay picture to write (one of --out, --npy, --json "
-                        + "is required)"))
-                .addOption(OptionKit.value("npy", "F.npy", "also write the raw map as float32 .npy"))
-                .addOption(OptionKit.value("json", "F.json", "also write a JSON summary"));
+                        + "it pays), incremental (exact, reuses the unoccluded activations) or full"));
     }
 
     @Override

@@ -34,7 +34,7 @@ final class Session {
 
     /** Loads LibTorch with the requested thread count and checks the device choice before any work. */
     void startTorch() {
-        int wanted = OptionKit.intValue(line, "threads", 0);
+        int wanted = threads();
         if (wanted < 0) {
             throw new UsageException("--threads must be 1 or more (0 or absent: all cores), got " + wanted);
         }
@@ -49,10 +49,20 @@ final class Session {
         return Device.parse(line.getOptionValue("device", "auto"));
     }
 
+    /** {@code --threads}, or 0 when absent (all cores). */
+    int threads() {
+        return OptionKit.intValue(line, "threads", 0);
+    }
+
+    /** The model file {@code --model} names (a file, or {@code builtin:NAME}), else the default built-in model's. */
+    Path modelFile() {
+        return BuiltinModel.fileFor(line.getOptionValue("model", BuiltinModel.DEFAULT.spec()));
+    }
+
     /** {@code --model} if given (a file, or {@code builtin:NAME}), else the default built-in model. */
     TorchModel loadModel() {
         startTorch();
-        Path file = BuiltinModel.fileFor(line.getOptionValue("model", BuiltinModel.DEFAULT.spec()));
+        Path file = modelFile();
         long start = System.nanoTime();
         // The flags adjust whichever card the model gets: its own, or the one assumed from its first convolution.
         TorchModel model = TorchModel.load(file, hasPreprocessingFlags() ? this::preprocessing : card -> card);
@@ -60,7 +70,7 @@ final class Session {
         return model;
     }
 
-    private boolean hasPreprocessingFlags() {
+    boolean hasPreprocessingFlags() {
         return line.hasOption("resize") || line.hasOption("crop") || line.hasOption("mean") || line.hasOption("std");
     }
 

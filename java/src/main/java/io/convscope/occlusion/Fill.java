@@ -1,5 +1,7 @@
 package io.convscope.occlusion;
 
+import java.io.Serializable;
+
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -11,7 +13,9 @@ import io.convscope.model.ModelCard;
  * before normalization) or {@code mean}, the card's mean colour, which is 0 after normalization and is
  * Captum's default baseline. For already-normalized {@code .npy} input, one number in tensor space.
  */
-public final class Fill {
+public final class Fill implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final String text;
     private final float[] pixel;
     private final Float tensorValue;

@@ -1,5 +1,7 @@
 package io.convscope.occlusion;
 
+import java.io.Serializable;
+
 import io.convscope.UsageException;
 import io.convscope.model.ModelCard;
 
@@ -21,7 +23,7 @@ import io.convscope.model.ModelCard;
  * @param engine how the occluded copies are evaluated; the map does not depend on it (to float tolerance)
  */
 public record OcclusionSpec(Size2 window, Size2 stride, Fill fill, Score score, Method method, Integer target,
-                            boolean raw, int batch, Engine engine) {
+                            boolean raw, int batch, Engine engine) implements Serializable {
 
     /** Sizes from the input, the mean fill, the card's score, drops on a grid, the top-1 class, engine auto. */
     public static OcclusionSpec defaults() {

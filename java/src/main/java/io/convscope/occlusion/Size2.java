@@ -1,9 +1,11 @@
 package io.convscope.occlusion;
 
+import java.io.Serializable;
+
 import io.convscope.UsageException;
 
 /** A height and width in pixels, parsed from {@code 50} (square) or {@code 50x40} (height x width). */
-public record Size2(int height, int width) {
+public record Size2(int height, int width) implements Serializable {
     public static Size2 square(int side) {
         return new Size2(side, side);
     }

@@ -110,7 +110,7 @@ class CliErrorsTest {
         CliRun command = CliRun.of("paint");
         assertEquals(2, command.exitCode());
         assertEquals("convscope: error: unknown command 'paint'; commands: layers, filters, occlusion, rf, activations, "
-                + "predict, report, demo, models, bench\n", command.err());
+                + "predict, report, batch, demo, models, bench\n", command.err());
     }
 
     @Test
