@@ -168,6 +168,24 @@ class BatchTest {
         assertEquals(3, count(out.resolve("maps")));
     }
 
+    /** An embedding model (its card's score is similarity) has no classes: its rows list none, and its maps run. */
+    @Test
+    void anEmbeddingModelsRowsHaveNoClassesAndTheirMapsAreSimilarityDrops() throws IOException {
+        Path images = Files.createDirectory(dir.resolve("images"));
+        Files.copy(sample("sandal"), images.resolve("sandal.png"));
+        Path out = dir.resolve("out");
+        try (TorchModel embedder = TorchModel.load(io.convscope.TestModels.path("embedder.pt"))) {
+            BatchSpec spec = BatchSpec.of(ImageList.read(images), out).withEach(ImageSettings.defaults()
+                    .withOcclusion(OcclusionSpec.defaults().withWindow(Size2.square(4), Size2.square(2))));
+            BatchReport report = Batch.run(embedder, spec, Device.CPU, BatchListener.NONE);
+            assertEquals(0, report.failed());
+            BatchRow row = ResultsTable.read(new BatchFolder(out.toRealPath()), images.resolve("sandal.png"));
+            assertEquals(List.of(), row.topClasses());
+            assertEquals(1.0, row.baseScore(), 1e-6, "similarity of the output to itself");
+            assertEquals(3, row.mapRows());
+        }
+    }
+
     @Test
     void aListNamesImagesRelativeToItsFolderSkipsCommentsAndBlankLinesAndKeepsEachImageOnce() throws IOException {
         Path list = dir.resolve("list.txt");
