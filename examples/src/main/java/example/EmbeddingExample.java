@@ -11,7 +11,7 @@ import io.convscope.filters.FilterPictures;
 import io.convscope.filters.FilterResult;
 import io.convscope.filters.FilterSpec;
 import io.convscope.image.Input;
-import io.convscope.model.BundledModel;
+import io.convscope.model.BuiltinModel;
 import io.convscope.model.TorchModel;
 import io.convscope.occlusion.Occlusion;
 import io.convscope.occlusion.OcclusionResult;
@@ -24,19 +24,20 @@ import io.convscope.predict.Predictions;
 public final class EmbeddingExample {
     public static void main(String[] args) throws Exception {
         Path out = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "example-output"));
-        Path modelFile = BundledModel.modelFile();                 // or Path.of("alexnet.pt"): any TorchScript CNN
-        BufferedImage photo = ImageIO.read(BundledModel.samples().get(0).toFile());  // a picture the app holds
+        Path modelFile = BuiltinModel.EXPRESSION.modelFile();      // or Path.of("alexnet.pt"): any TorchScript CNN
+        BufferedImage photo = ImageIO.read(BuiltinModel.EXPRESSION.sampleFiles().get(0).toFile());  // the astronaut
 
         try (TorchModel model = TorchModel.load(modelFile)) {      // load once; threads may share it
-            // Which part of the picture made the model decide? Window and stride follow the input unless given.
+            // Which part of the picture made the model decide? The stride and score follow the input and the card.
             OcclusionResult occlusion = Occlusion.run(model, Input.of(photo),
-                    OcclusionSpec.defaults().withWindow(Size2.square(16)), Device.AUTO);
+                    OcclusionSpec.defaults().withWindow(Size2.square(28)), Device.AUTO);
             System.out.println(occlusion.summary());
             BufferedImage overlay = occlusion.picture().toBufferedImage();      // in memory, for a web response
             occlusion.write(out.resolve("occlusion.png"), out.resolve("occlusion.json"));  // all or none
 
             // What did the first convolution's filters learn?
-            FilterResult filters = FilterPictures.run(model, FilterSpec.of("features.0"));
+            String firstConvolution = model.layers().convolutions().get(0).path();
+            FilterResult filters = FilterPictures.run(model, FilterSpec.of(firstConvolution));
             filters.write(out.resolve("filters.png"));
             System.out.println(filters.summary());
 
