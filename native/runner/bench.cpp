@@ -52,7 +52,7 @@ std::vector<float> loop_scores(const PreparedRun& run, int64_t count) {
         const cs_window& w = run.inputs.grid->windows[static_cast<size_t>(k)];
         torch::Tensor x = run.inputs.image.clone();
         x.narrow(2, w.top, w.height).narrow(3, w.left, w.width).fill_(o.fill);
-        out.push_back(scores_of(run.chosen->full->image_output(x), run.target, o.logit)[0]);
+        out.push_back(scores_of(run.chosen->full->image_output(x), run.scoring)[0]);
     }
     return out;
 }
@@ -60,7 +60,7 @@ std::vector<float> loop_scores(const PreparedRun& run, int64_t count) {
 // Windows per second of one whole-grid pass of an engine, and its map.
 double time_engine(ChunkScorer& scorer, const PreparedRun& run, std::vector<float>* scores = nullptr) {
     const auto t0 = std::chrono::steady_clock::now();
-    std::vector<float> s = score_windows(scorer, run.inputs.grid->count(), run.target, run.options->logit);
+    std::vector<float> s = score_windows(scorer, run.inputs.grid->count(), run.scoring);
     const double rate = static_cast<double>(run.inputs.grid->count()) / seconds_since(t0);
     if (scores) *scores = std::move(s);
     return rate;

@@ -18,7 +18,7 @@ struct PreparedRun {
     EngineChoice* chosen;     // the engine that made the map
     std::vector<float> map;   // s(x) - s(x occluded), grid order
     float base_score;
-    int64_t target;
+    Scoring scoring;          // what each window's score is
     double setup_ms;          // choosing and preparing the engine
     double vs_fp32;           // a lower precision's largest difference from the fp32 map (0 for fp32)
     double fp32_largest;      // the fp32 map's largest magnitude (0 for fp32)

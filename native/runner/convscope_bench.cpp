@@ -105,12 +105,15 @@ int run(const Options& o) {
                                  "shape " + c10::str(base_logits.sizes()));
     }
     const int64_t classes = base_logits.size(1);
-    const int64_t target = o.target >= 0 ? o.target : base_logits.argmax(1).item<int64_t>();
+    const bool similarity = o.score == ScoreKind::Similarity;  // --target with it is refused by parse_options
+    const int64_t target = similarity ? -1 : o.target >= 0 ? o.target : base_logits.argmax(1).item<int64_t>();
     if (target >= classes) {
         throw UsageError("--target " + std::to_string(target) + " is not a class of this model, which has " +
                          std::to_string(classes) + " (0.." + std::to_string(classes - 1) + ")");
     }
-    float base = scores_of(base_logits, target, o.logit)[0];
+    Scoring scoring{o.score, target, similarity ? base_logits.detach().clone() : torch::Tensor()};
+    // An output's similarity to itself is 1 by definition: exact, as on the JVM, not cos computed in float.
+    float base = similarity ? 1.0f : scores_of(base_logits, scoring)[0];
 
     int64_t batch = o.batch > 0 ? o.batch : cs_chunk_windows(grid.count(), channels, height, width, device.cuda ? 1 : 0);
     batch = std::min(batch, grid.count());
@@ -124,7 +127,7 @@ int run(const Options& o) {
     // The map, from the first (untimed, warm-up) engine run: cell (i, j) = s(x) - s(x occluded at (i, j)).
     // Engines are chosen and proved in float32; a lower precision then scores the map again, base score
     // included, and reports its largest difference from the exact map. TF32 on the CPU is float32 itself.
-    std::vector<float> map = occlusion_map(*chosen.scorer, grid.count(), target, o.logit, base);
+    std::vector<float> map = occlusion_map(*chosen.scorer, grid.count(), scoring, base);
     double vs_fp32 = 0, fp32_largest = 0;
     if (o.precision == Precision::Bf16 || (o.precision == Precision::Tf32 && device.cuda)) {
         const std::vector<float> exact = map;
@@ -132,8 +135,11 @@ int run(const Options& o) {
         const torch::ScalarType compute = compute_type(o.precision);
         chosen.scorer->set_compute_type(compute);
         chosen.full->set_compute_type(compute);
-        base = scores_of(chosen.scorer->image_output(image), target, o.logit)[0];
-        map = occlusion_map(*chosen.scorer, grid.count(), target, o.logit, base);
+        const torch::Tensor reduced = chosen.scorer->image_output(image);
+        // In the lower precision the unoccluded output itself moves: similarity compares with that one.
+        if (similarity) scoring.reference = reduced.detach().clone();
+        base = similarity ? 1.0f : scores_of(reduced, scoring)[0];
+        map = occlusion_map(*chosen.scorer, grid.count(), scoring, base);
         for (size_t k = 0; k < map.size(); ++k) {
             vs_fp32 = std::max(vs_fp32, std::fabs(static_cast<double>(map[k]) - exact[k]));
             fp32_largest = std::max(fp32_largest, std::fabs(static_cast<double>(exact[k])));
@@ -152,7 +158,7 @@ int run(const Options& o) {
         .add("window", to_string(o.window))
         .add("stride", to_string(o.stride))
         .add("target", target)
-        .add("score", o.logit ? "logit" : "prob")
+        .add("score", to_string(o.score))
         .add_score("base_score", static_cast<double>(base))
         .add_score("largest_drop", static_cast<double>(map[best]))
         .add("largest_drop_row", static_cast<int64_t>(best) / grid.cols())
@@ -169,7 +175,7 @@ int run(const Options& o) {
         .print();
     if (o.map_only) return 0;
 
-    PreparedRun prepared{&o, inputs, &chosen, std::move(map), base, target, setup_ms, vs_fp32, fp32_largest,
+    PreparedRun prepared{&o, inputs, &chosen, std::move(map), base, scoring, setup_ms, vs_fp32, fp32_largest,
                          model_name, input};
     run_benchmark(prepared);
     return 0;

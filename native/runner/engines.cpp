@@ -275,17 +275,26 @@ EngineChoice choose_engine(EngineRequest request, const EngineInputs& in, const 
     return choice;
 }
 
-std::vector<float> scores_of(const torch::Tensor& outputs, int64_t target, bool logit) {
+std::vector<float> scores_of(const torch::Tensor& outputs, const Scoring& scoring) {
     torch::Tensor rows = outputs.dim() == 2 ? outputs : outputs.reshape({outputs.size(0), -1});
     rows = rows.to(torch::kFloat);
-    if (!logit) rows = rows.softmax(1);
-    torch::Tensor s = rows.select(1, target).contiguous().cpu();
+    torch::Tensor s;
+    switch (scoring.kind) {
+        case ScoreKind::Prob: s = rows.softmax(1).select(1, scoring.target); break;
+        case ScoreKind::Logit: s = rows.select(1, scoring.target); break;
+        case ScoreKind::LogProb: s = rows.log_softmax(1).select(1, scoring.target); break;
+        case ScoreKind::Similarity:
+            // The same eps as the JVM's torch.cosine_similarity call, so both sides compute one formula.
+            s = torch::cosine_similarity(rows, scoring.reference.to(torch::kFloat).reshape({1, -1}), 1, 1e-8);
+            break;
+    }
+    s = s.contiguous().cpu();
     std::vector<float> out(static_cast<size_t>(s.numel()));
     std::memcpy(out.data(), s.data_ptr<float>(), out.size() * sizeof(float));
     return out;
 }
 
-std::vector<float> score_windows(ChunkScorer& scorer, int64_t count, int64_t target, bool logit) {
+std::vector<float> score_windows(ChunkScorer& scorer, int64_t count, const Scoring& scoring) {
     std::vector<float> out(static_cast<size_t>(count));
     const int64_t step = scorer.windows_per_call();
     for (int64_t from = 0; from < count; from += step) {
@@ -296,14 +305,14 @@ std::vector<float> score_windows(ChunkScorer& scorer, int64_t count, int64_t tar
                                      std::to_string(to - from) + " windows it returned shape " +
                                      c10::str(outputs.sizes()));
         }
-        const std::vector<float> s = scores_of(outputs, target, logit);
+        const std::vector<float> s = scores_of(outputs, scoring);
         std::copy(s.begin(), s.end(), out.begin() + from);
     }
     return out;
 }
 
-std::vector<float> occlusion_map(ChunkScorer& scorer, int64_t count, int64_t target, bool logit, float base) {
-    std::vector<float> map = score_windows(scorer, count, target, logit);
+std::vector<float> occlusion_map(ChunkScorer& scorer, int64_t count, const Scoring& scoring, float base) {
+    std::vector<float> map = score_windows(scorer, count, scoring);
     for (float& v : map) v = base - v;
     return map;
 }

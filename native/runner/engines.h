@@ -172,14 +172,22 @@ struct EngineChoice {
 // model's own output for the image.
 EngineChoice choose_engine(EngineRequest request, const EngineInputs& in, const torch::Tensor& model_output);
 
-// The score of `target` per row of a model's outputs (softmax first unless logit), as floats on the host.
-std::vector<float> scores_of(const torch::Tensor& outputs, int64_t target, bool logit);
+// What one output row is scored by: `kind` of class `target`, or for Similarity the cosine similarity to
+// `reference` (the unoccluded output, 1 x D, on the outputs' device), for which `target` does not apply.
+struct Scoring {
+    ScoreKind kind = ScoreKind::Prob;
+    int64_t target = 0;
+    torch::Tensor reference;
+};
+
+// The score of each row of a model's outputs, as floats on the host.
+std::vector<float> scores_of(const torch::Tensor& outputs, const Scoring& scoring);
 
 // The scores of every window of the grid, in grid order, the scorer's windows_per_call() at a time.
-std::vector<float> score_windows(ChunkScorer& scorer, int64_t count, int64_t target, bool logit);
+std::vector<float> score_windows(ChunkScorer& scorer, int64_t count, const Scoring& scoring);
 
 // The occlusion map in grid order: base - the score of each window.
-std::vector<float> occlusion_map(ChunkScorer& scorer, int64_t count, int64_t target, bool logit, float base);
+std::vector<float> occlusion_map(ChunkScorer& scorer, int64_t count, const Scoring& scoring, float base);
 
 }  // namespace convscope::bench
 

@@ -18,7 +18,7 @@ const char* const kUsage =
     "                       [--stride 10|HxW] [--engine full|incremental|auto] [--device cpu|cuda]\n"
     "                       [--precision fp32|tf32|bf16]\n"
     "                       [--batch N] [--threads N] [--loop-windows N] [--repeat N] [--matmul-n N]\n"
-    "                       [--target K] [--score prob|logit] [--fill V]\n"
+    "                       [--target K] [--score prob|logit|logprob|similarity] [--fill V]\n"
     "                       [--constant-input V] [--seed N] [--map F.npy] [--map-only]\n";
 
 std::string to_string(Size2 s) {
@@ -42,6 +42,16 @@ const char* to_string(Precision p) {
         case Precision::Fp32: break;
     }
     return "fp32";
+}
+
+const char* to_string(ScoreKind s) {
+    switch (s) {
+        case ScoreKind::Logit: return "logit";
+        case ScoreKind::LogProb: return "logprob";
+        case ScoreKind::Similarity: return "similarity";
+        case ScoreKind::Prob: break;
+    }
+    return "prob";
 }
 
 namespace {
@@ -184,8 +194,10 @@ Options parse_options(int argc, char** argv) {
         } else if (flag == "--target") {
             o.target = parse_int(flag, value, 0);
         } else if (flag == "--score") {
-            static const std::pair<const char*, bool> kScores[] = {{"prob", false}, {"logit", true}};
-            o.logit = parse_choice(flag, value, kScores);
+            static const std::pair<const char*, ScoreKind> kScores[] = {
+                {"prob", ScoreKind::Prob}, {"logit", ScoreKind::Logit}, {"logprob", ScoreKind::LogProb},
+                {"similarity", ScoreKind::Similarity}};
+            o.score = parse_choice(flag, value, kScores);
         } else if (flag == "--fill") {
             o.fill = parse_float(flag, value);
         } else if (flag == "--constant-input" || flag == "--input-fill") {
@@ -202,6 +214,9 @@ Options parse_options(int argc, char** argv) {
     }
     if (!o.input_npy.empty() && (o.input_given || o.constant_input)) {
         throw UsageError("--input-npy gives the input and its size; drop --input and --constant-input");
+    }
+    if (o.score == ScoreKind::Similarity && o.target >= 0) {
+        throw UsageError("--target does not apply to --score similarity, which compares whole outputs");
     }
     return o;
 }

@@ -27,8 +27,13 @@ const char* to_string(EngineRequest e);
 // with TF32 tensor cores in CUDA convolutions and matrix products (on the CPU the same as fp32), or bfloat16
 // layers (weights cast once; our kernels still fill float32 chunks and patches, cast before each layer).
 enum class Precision { Fp32, Tf32, Bf16 };
+// The score a map is the drop of, as the JVM's Score: the target's softmax probability, its logit, its
+// log-softmax, or (embedding models) the cosine similarity of the output to the unoccluded one.
+enum class ScoreKind { Prob, Logit, LogProb, Similarity };
 
 const char* to_string(Precision p);
+// "prob", "logit", "logprob" or "similarity", as --score takes it.
+const char* to_string(ScoreKind s);
 
 struct Options {
     std::string model;
@@ -42,7 +47,7 @@ struct Options {
     int repeat = 3;
     int64_t matmul_n = 2048;
     int64_t target = -1;       // -1: top-1 class of the unoccluded input
-    bool logit = false;        // score: raw logit instead of softmax probability
+    ScoreKind score = ScoreKind::Prob;  // what the map is the drop of (see engines.h Scoring)
     float fill = 0.0f;         // tensor space: 0 is the mean fill after normalization
     bool constant_input = false;
     float constant_value = 0.0f;

@@ -65,13 +65,14 @@ class RunnerAgreementTest {
     private record RunnerMap(JsonObject line, Npy.Array map) {
     }
 
-    private static RunnerMap runRunner(Path model, Path input, int window, int stride, Engine engine, Path dir)
-            throws IOException, InterruptedException {
-        Path map = dir.resolve("runner-" + engine.cliName() + ".npy");
-        Path out = dir.resolve("runner-" + engine.cliName() + ".out");
-        Path err = dir.resolve("runner-" + engine.cliName() + ".err");
+    private static RunnerMap runRunner(Path model, Path input, Score score, int window, int stride, Engine engine,
+                                       Path dir) throws IOException, InterruptedException {
+        String name = "runner-" + score.cliName() + "-" + engine.cliName();
+        Path map = dir.resolve(name + ".npy");
+        Path out = dir.resolve(name + ".out");
+        Path err = dir.resolve(name + ".err");
         List<String> command = List.of(runner().toString(), "--model", model.toString(), "--input-npy",
-                input.toString(), "--score", "logit", "--window", Integer.toString(window), "--stride",
+                input.toString(), "--score", score.cliName(), "--window", Integer.toString(window), "--stride",
                 Integer.toString(stride), "--engine", engine.cliName(), "--threads", "2", "--map", map.toString(),
                 "--map-only");
         Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
@@ -89,20 +90,28 @@ class RunnerAgreementTest {
 
     private static void assertSameMaps(String modelFile, int c, int size, int window, int stride, long seed,
                                        Path dir) throws Exception {
+        assertSameMaps(modelFile, Score.LOGIT, c, size, window, stride, seed, dir);
+    }
+
+    private static void assertSameMaps(String modelFile, Score score, int c, int size, int window, int stride,
+                                       long seed, Path dir) throws Exception {
         Path model = TestModels.path(modelFile);
         Path input = randomInput(dir, c, size, size, seed);
         try (TorchModel torchModel = TorchModel.load(model)) {
             InputImage image = TensorInput.load(input, torchModel.card());
-            OcclusionSpec spec = OcclusionSpec.defaults().withScore(Score.LOGIT).withFill(Fill.tensor(0f))
+            OcclusionSpec spec = OcclusionSpec.defaults().withScore(score).withFill(Fill.tensor(0f))
                     .withWindow(Size2.square(window), Size2.square(stride));
             OcclusionEngine engine = new OcclusionEngine(torchModel, 2);
             for (Engine which : new Engine[] {Engine.FULL, Engine.INCREMENTAL}) {
                 OcclusionMap java = engine.run(image, spec.withEngine(which), Progress.NONE);
-                RunnerMap cpp = runRunner(model, input, window, stride, which, dir);
-                String what = modelFile + ", " + which.cliName() + " engine";
+                RunnerMap cpp = runRunner(model, input, score, window, stride, which, dir);
+                String what = modelFile + ", " + score.cliName() + " score, " + which.cliName() + " engine";
                 assertEquals(which, java.engine().engine(), what + ": " + java.engine().note());
                 assertEquals(which.cliName(), cpp.line().get("engine").getAsString(), what + ": " + cpp.line());
-                assertEquals(java.target(), cpp.line().get("target").getAsInt(), what + ": target class");
+                assertEquals(score.cliName(), cpp.line().get("score").getAsString(), what);
+                if (score.hasTarget()) {
+                    assertEquals(java.target(), cpp.line().get("target").getAsInt(), what + ": target class");
+                }
                 assertEquals(java.baseScore(), cpp.line().get("base_score").getAsDouble(),
                         TOLERANCE * Math.abs(java.baseScore()), what + ": base score");
                 assertArrayEquals(new long[] {java.rows(), java.cols()}, cpp.map().shape(), what + ": map shape");
@@ -128,6 +137,13 @@ class RunnerAgreementTest {
                         + worst + " at window " + worstAt + " (bound " + TOLERANCE * largest + ")");
             }
         }
+    }
+
+    /** The log-probability and the similarity to the unoccluded output, the scores beside the logit. */
+    @Test
+    void chainMixMapsAgreeForTheOtherScores(@TempDir Path dir) throws Exception {
+        assertSameMaps("chain_mix.pt", Score.LOGPROB, 3, 67, 13, 5, 11, dir);
+        assertSameMaps("chain_mix.pt", Score.SIMILARITY, 3, 67, 13, 5, 11, dir);
     }
 
     @Test
