@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 import org.apache.spark.SparkFiles;
 
-import io.convscope.model.BundledModel;
+import io.convscope.model.BuiltinModel;
 import io.convscope.model.TorchModel;
 import io.convscope.nativebridge.TorchRuntime;
 
@@ -23,11 +23,11 @@ final class ExecutorModel {
 
     /**
      * The model shipped as {@code shippedName} with {@code SparkContext.addFile} (its card beside it), or the
-     * bundled model when that is null; LibTorch with {@code threads} intra-op threads.
+     * default built-in model when that is null; LibTorch with {@code threads} intra-op threads.
      */
     static synchronized TorchModel get(String shippedName, int threads) {
         TorchRuntime.ensureLoaded(threads);
-        Path file = shippedName == null ? BundledModel.modelFile() : Path.of(SparkFiles.get(shippedName));
+        Path file = shippedName == null ? BuiltinModel.DEFAULT.modelFile() : Path.of(SparkFiles.get(shippedName));
         if (model == null || !file.equals(loadedFrom)) {
             if (model != null) {
                 model.close();

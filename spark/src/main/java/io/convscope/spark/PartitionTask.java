@@ -23,7 +23,7 @@ import io.convscope.batch.ResultsTable;
  * An image whose row is already there is skipped, so a task Spark runs again (a lost executor, a speculative
  * copy) redoes nothing that was finished.
  *
- * @param shippedModel  the model file's name among Spark's files, or null for the bundled model
+ * @param shippedModel  the model file's name among Spark's files, or null for the default built-in model
  * @param settings      what each image gets
  * @param out           the batch folder, a path every executor sees (a shared file system)
  * @param threads       LibTorch intra-op threads of the executor

@@ -47,8 +47,8 @@ public final class SparkBatch implements BatchCluster {
     }
 
     /**
-     * Runs {@code spec} on {@code spark}'s cluster with the model in {@code modelFile} (null: the bundled
-     * model); {@code settings.master()} is not used, the session's master is.
+     * Runs {@code spec} on {@code spark}'s cluster with the model in {@code modelFile} (null: the default
+     * built-in model, which every executor has in its jar); {@code settings.master()} is not used, the session's master is.
      */
     public static BatchReport run(SparkSession spark, Path modelFile, BatchSpec spec, ClusterSettings settings,
                                   BatchListener listener) {

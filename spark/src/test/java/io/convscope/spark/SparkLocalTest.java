@@ -24,6 +24,7 @@ import io.convscope.batch.BatchReport;
 import io.convscope.batch.BatchRow;
 import io.convscope.batch.ClusterSettings;
 import io.convscope.batch.ImageList;
+import io.convscope.model.BundledModel;
 
 /** The batch on Spark in local mode, several partitions: the single machine's table, maps, resume and Parquet. */
 class SparkLocalTest {
@@ -61,7 +62,7 @@ class SparkLocalTest {
     void threePartitionsOnTwoSlotsGiveTheSingleMachinesTableAndMapsAndAParquetTableSparkReadsBack() throws Exception {
         Path out = dir.resolve("spark");
         List<String> done = new ArrayList<>();
-        BatchReport report = SparkBatch.run(spark, null, Baseline.spec(images, out, "parquet"), threePartitions(),
+        BatchReport report = SparkBatch.run(spark, BundledModel.modelFile(), Baseline.spec(images, out, "parquet"), threePartitions(),
                 new BatchListener() {
                     @Override
                     public void imageDone(BatchRow row, int n, int toDo) {
@@ -73,7 +74,7 @@ class SparkLocalTest {
         assertEquals(n, done.size());
 
         // The same folder with a CSV table: nothing is recomputed, the table is made from the rows.
-        BatchReport csv = SparkBatch.run(spark, null, Baseline.spec(images, out, "csv"), threePartitions(),
+        BatchReport csv = SparkBatch.run(spark, BundledModel.modelFile(), Baseline.spec(images, out, "csv"), threePartitions(),
                 BatchListener.NONE);
         assertEquals(new BatchReport(n, n, 0, 0, out.resolve("results.csv").toRealPath()), csv);
         Baseline.assertSameBatch(single, out, images);
@@ -101,7 +102,7 @@ class SparkLocalTest {
     @Test
     void aSparkRunRedoesExactlyTheImagesWithoutARow() throws Exception {
         Path out = dir.resolve("spark");
-        SparkBatch.run(spark, null, Baseline.spec(images, out, "csv"), threePartitions(), BatchListener.NONE);
+        SparkBatch.run(spark, BundledModel.modelFile(), Baseline.spec(images, out, "csv"), threePartitions(), BatchListener.NONE);
         List<Path> rows;
         try (Stream<Path> files = Files.list(out.resolve("rows"))) {
             rows = files.sorted().toList();
@@ -111,7 +112,7 @@ class SparkLocalTest {
             Files.delete(row);
         }
         Files.delete(out.resolve("results.csv"));
-        BatchReport resumed = SparkBatch.run(spark, null, Baseline.spec(images, out, "csv"), threePartitions(),
+        BatchReport resumed = SparkBatch.run(spark, BundledModel.modelFile(), Baseline.spec(images, out, "csv"), threePartitions(),
                 BatchListener.NONE);
         assertEquals(3, resumed.ran());
         assertEquals(rows.size() - 3, resumed.skipped());
