@@ -59,8 +59,8 @@ public final class ImageJob {
         try {
             InputImage image = decoded.image();
             // An embedding model has no classes to list; its map is scored by similarity.
-            List<Prediction> top = model.card().outputsEmbedding() ? List.of()
-                    : Predictions.run(model, image, new PredictSpec(settings.topk(), null), device).top();
+            List<Prediction> top = Predictions.topOfClassifier(model, image, new PredictSpec(settings.topk(), null),
+                    device);
             OcclusionResult occluded = Occlusion.run(model, image,
                     settings.occlusion().resolvedFor(Math.min(image.height(), image.width()), false, model.card()),
                     device, Progress.NONE);

@@ -7,6 +7,11 @@ public final class BenchStats {
     private BenchStats() {
     }
 
+    /** {@code v} to two decimals, as the occlusion and concurrency rows print rates and ratios. */
+    public static double hundredths(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
     /** The middle value; for an even count, the mean of the two middle ones. */
     public static double median(double[] values) {
         double[] sorted = values.clone();

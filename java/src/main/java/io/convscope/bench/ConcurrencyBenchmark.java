@@ -93,9 +93,9 @@ public final class ConcurrencyBenchmark {
                 Map<String, Object> round = new LinkedHashMap<>();
                 round.put("bench", "concurrency-round");
                 round.put("round", r);
-                round.put("sequential_maps_per_s", round(sequential[r]));
-                round.put("locked_maps_per_s", round(locked[r]));
-                round.put("shared_maps_per_s", round(shared[r]));
+                round.put("sequential_maps_per_s", BenchStats.hundredths(sequential[r]));
+                round.put("locked_maps_per_s", BenchStats.hundredths(locked[r]));
+                round.put("shared_maps_per_s", BenchStats.hundredths(shared[r]));
                 rows.accept(round);
             }
         } finally {
@@ -111,11 +111,11 @@ public final class ConcurrencyBenchmark {
         summary.put("callers", spec.callers());
         summary.put("maps_per_round", total);
         summary.put("rounds", spec.repeat());
-        summary.put("sequential_maps_per_s", round(BenchStats.median(sequential)));
-        summary.put("locked_maps_per_s", round(BenchStats.median(locked)));
-        summary.put("shared_maps_per_s", round(BenchStats.median(shared)));
-        summary.put("shared_vs_sequential", round(BenchStats.median(ratios(shared, sequential))));
-        summary.put("shared_vs_locked", round(BenchStats.median(ratios(shared, locked))));
+        summary.put("sequential_maps_per_s", BenchStats.hundredths(BenchStats.median(sequential)));
+        summary.put("locked_maps_per_s", BenchStats.hundredths(BenchStats.median(locked)));
+        summary.put("shared_maps_per_s", BenchStats.hundredths(BenchStats.median(shared)));
+        summary.put("shared_vs_sequential", BenchStats.hundredths(BenchStats.median(ratios(shared, sequential))));
+        summary.put("shared_vs_locked", BenchStats.hundredths(BenchStats.median(ratios(shared, locked))));
         rows.accept(summary);
     }
 
@@ -146,9 +146,5 @@ public final class ConcurrencyBenchmark {
 
     private static double seconds(long start) {
         return (System.nanoTime() - start) / 1e9;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 100) / 100.0;
     }
 }

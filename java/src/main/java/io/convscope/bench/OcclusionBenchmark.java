@@ -130,14 +130,14 @@ public final class OcclusionBenchmark {
             fractions[r] = tests[r] * gflopPerWindow / matmuls[r];
             speedups[r] = tests[r] / loops[r];
             versusFull[r] = tests[r] / fulls[r];
-            emit(Map.of("bench", "occlusion-round", "round", r, "matmul_gflops", round(matmuls[r]),
-                    "engine_windows_per_s", round(tests[r]), "full_windows_per_s", round(fulls[r]),
-                    "loop_windows_per_s", round(loops[r])));
+            emit(Map.of("bench", "occlusion-round", "round", r, "matmul_gflops", BenchStats.hundredths(matmuls[r]),
+                    "engine_windows_per_s", BenchStats.hundredths(tests[r]), "full_windows_per_s", BenchStats.hundredths(fulls[r]),
+                    "loop_windows_per_s", BenchStats.hundredths(loops[r])));
         }
         double matmul = BenchStats.median(matmuls);
         double testRate = BenchStats.median(tests);
         double loopRate = BenchStats.median(loops);
-        emit(Map.of("bench", "matmul", "n", MATMUL_N, "device", cuda ? "cuda" : "cpu", "gflops", round(matmul)));
+        emit(Map.of("bench", "matmul", "n", MATMUL_N, "device", cuda ? "cuda" : "cpu", "gflops", BenchStats.hundredths(matmul)));
         emit(row(testMap.engine().engine().cliName(), timed, testRate, gflopPerWindow, testMap.batch()));
         emit(row("full", timed, BenchStats.median(fulls), gflopPerWindow, fullMap.batch()));
         emit(row("loop", perRound * repeat, loopRate, gflopPerWindow, 1));
@@ -157,22 +157,22 @@ public final class OcclusionBenchmark {
         summary.put("threads", torch.get_num_threads());
         summary.put("engine", use.engine().cliName());
         summary.put("engine_note", use.note());
-        summary.put("engine_windows_per_s", round(testRate));
-        summary.put("full_windows_per_s", round(BenchStats.median(fulls)));
-        summary.put("loop_windows_per_s", round(loopRate));
+        summary.put("engine_windows_per_s", BenchStats.hundredths(testRate));
+        summary.put("full_windows_per_s", BenchStats.hundredths(BenchStats.median(fulls)));
+        summary.put("loop_windows_per_s", BenchStats.hundredths(loopRate));
         summary.put("rounds", repeat);
-        summary.put("speedup_vs_full", round(speedupVsFull));
-        summary.put("counted_speedup", round(use.countedSpeedup()));
-        summary.put("fraction_of_counted_saving", round(speedupVsFull / use.countedSpeedup()));
+        summary.put("speedup_vs_full", BenchStats.hundredths(speedupVsFull));
+        summary.put("counted_speedup", BenchStats.hundredths(use.countedSpeedup()));
+        summary.put("fraction_of_counted_saving", BenchStats.hundredths(speedupVsFull / use.countedSpeedup()));
         summary.put("map_max_abs_difference", maxDifference(testMap, fullMap));
         summary.put("map_max_abs_value", maxAbs(fullMap));
-        summary.put("speedup_vs_loop", round(BenchStats.median(speedups)));
-        summary.put("engine_setup_ms", round(testMap.elapsedMs() - testMap.scoringMs()));
-        summary.put("full_setup_ms", round(fullMap.elapsedMs() - fullMap.scoringMs()));
-        summary.put("engine_gflops", round(testRate * gflopPerWindow));
-        summary.put("matmul_gflops", round(matmul));
-        summary.put("fraction_of_matmul", round(BenchStats.median(fractions)));
-        summary.put("gflop_per_window", round(gflopPerWindow));
+        summary.put("speedup_vs_loop", BenchStats.hundredths(BenchStats.median(speedups)));
+        summary.put("engine_setup_ms", BenchStats.hundredths(testMap.elapsedMs() - testMap.scoringMs()));
+        summary.put("full_setup_ms", BenchStats.hundredths(fullMap.elapsedMs() - fullMap.scoringMs()));
+        summary.put("engine_gflops", BenchStats.hundredths(testRate * gflopPerWindow));
+        summary.put("matmul_gflops", BenchStats.hundredths(matmul));
+        summary.put("fraction_of_matmul", BenchStats.hundredths(BenchStats.median(fractions)));
+        summary.put("gflop_per_window", BenchStats.hundredths(gflopPerWindow));
         summary.put("model_is_alexnet_shaped", alexnetShaped);
         emit(summary);
     }
@@ -206,8 +206,8 @@ public final class OcclusionBenchmark {
         row.put("variant", what);
         row.put("windows", windows);
         row.put("batch", batch);
-        row.put("windows_per_s", round(rate));
-        row.put("gflops", round(rate * gflopPerWindow));
+        row.put("windows_per_s", BenchStats.hundredths(rate));
+        row.put("gflops", BenchStats.hundredths(rate * gflopPerWindow));
         return row;
     }
 
@@ -272,9 +272,5 @@ public final class OcclusionBenchmark {
 
     private void emit(Map<String, Object> row) {
         rows.accept(row);
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 100) / 100.0;
     }
 }

@@ -26,6 +26,15 @@ public final class Predictions {
         return run(model, image, spec, device);
     }
 
+    /**
+     * The top classes for analyses that show them beside others (a report entry, a batch row): none for a model
+     * that outputs an embedding, which has no classes, where {@link #run} refuses it.
+     */
+    public static List<Prediction> topOfClassifier(TorchModel model, InputImage image, PredictSpec spec,
+                                                   Device device) {
+        return model.card().outputsEmbedding() ? List.of() : run(model, image, spec, device).top();
+    }
+
     /** The predictions for an input already prepared for this model. */
     public static PredictionResult run(TorchModel model, InputImage image, PredictSpec spec, Device device) {
         if (model.card().outputsEmbedding()) {

@@ -104,8 +104,8 @@ public final class ReportBuilder {
         String name = fileName(source);
         InputImage image = Input.file(source, spec.maxPixels()).prepare(model.card());
         // An embedding has no classes: its entry shows the other analyses and says so instead of a table.
-        List<Prediction> top = model.card().outputsEmbedding() ? List.of()
-                : Predictions.run(model, image, PredictSpec.defaults().withTopk(spec.topk()), device).top();
+        List<Prediction> top = Predictions.topOfClassifier(model, image, PredictSpec.defaults().withTopk(spec.topk()),
+                device);
         String stem = figures.stem(name);
         String heading = modelName() + " | " + layer.path() + " (" + layer.type() + ") | " + name;
 
