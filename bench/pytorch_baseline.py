@@ -8,16 +8,19 @@
 For each torchvision model (random weights, seeded with --seed like models/export_torchvision.py, so the same
 model as its TorchScript export) and a random image, every window of the grid (0, s, 2s, ... while it fits, plus
 one flush with the far edge, as convscope places them) is occluded with 0 through masks precomputed once, all
-windows in one batch, then one forward, softmax and the top-1 class's score per window. Variants:
+windows and the unoccluded image in one batch, then one forward, softmax and the top-1 class's score per row:
+the map is the image's score minus each window's. Variants:
 
     fp32         float32, TF32 off
     tf32         float32 with TF32 in cuDNN and matmuls (CUDA only)
     bf16         bfloat16 autocast, channels-last model and batch
     bf16-graph   the bf16 variant captured once as a CUDA graph and replayed (CUDA only)
-    loop         one fp32 forward per window, on the first --loop-windows windows, scaled to the whole grid
+    loop         one fp32 forward per row, on the image and the first --loop-windows windows, scaled to the grid
 
 Prints one JSON line per model and variant: {"bench": "pytorch-baseline", "model", "variant", "device",
-"windows", "ms" (median of --repeat whole-grid runs), "windows_per_s", "max_abs_diff_vs_fp32", "torch", and on
+"windows", "ms" (median of --repeat whole-grid runs), "windows_per_s", "max_abs_diff_vs_fp32" (the scores'),
+"map_relative_difference_vs_fp32" (the map's largest difference from the fp32 map over the fp32 map's largest
+magnitude, as convscope-bench reports it), "torch", and on
 the CPU "threads" and "blas" (the BLAS library loaded, by threadpoolctl or /proc/self/maps)}; a graph this
 torch cannot capture gives {"variant": "bf16-graph", "error"} and the rest still runs. Exit 2 on a usage error, 1 on a runtime failure.
 """
@@ -47,12 +50,12 @@ def offsets(size, window, stride):
 
 
 def keep_masks(size, window, stride, device):
-    """N x 1 x H x W: 0 inside window n, 1 elsewhere."""
+    """(1 + N) x 1 x H x W: row 0 all 1 (the unoccluded image), row 1 + n 0 inside window n and 1 elsewhere."""
     rows, cols = offsets(size, window, stride), offsets(size, window, stride)
-    masks = torch.ones(len(rows) * len(cols), 1, size, size, device=device)
+    masks = torch.ones(1 + len(rows) * len(cols), 1, size, size, device=device)
     for i, top in enumerate(rows):
         for j, left in enumerate(cols):
-            masks[i * len(cols) + j, :, top:top + window, left:left + window] = 0
+            masks[1 + i * len(cols) + j, :, top:top + window, left:left + window] = 0
     return masks
 
 
@@ -125,7 +128,7 @@ def bench_model(name, args, device):
     gen = torch.Generator().manual_seed(args.seed)
     image = torch.randn(1, 3, args.size, args.size, generator=gen).to(device)
     keep = keep_masks(args.size, args.window, args.stride, device)
-    windows = keep.shape[0]
+    windows = keep.shape[0] - 1
     with torch.inference_mode():
         set_tf32(False)
         target = int(model(image).argmax(1))
@@ -158,15 +161,21 @@ def bench_model(name, args, device):
         count = min(args.loop_windows, windows)
 
         def loop():
-            return torch.cat([model(image * keep[k:k + 1]).softmax(1)[:, target] for k in range(count)])
+            # The unoccluded image's score, then the first count windows'.
+            return torch.cat([model(image * keep[k:k + 1]).softmax(1)[:, target] for k in range(1 + count)])
         ms, looped = timed(loop, max(1, args.repeat // 2), cuda)
-        results["loop"] = (ms * windows / count, looped)
+        results["loop"] = (ms * (1 + windows) / (1 + count), looped)
 
+    exact_map = exact[0] - exact[1:]
+    exact_largest = float(exact_map.abs().max())
     for variant, (ms, scores) in results.items():
+        variant_map = scores[0] - scores[1:]
+        map_diff = float((variant_map - exact_map[:variant_map.shape[0]]).abs().max())
         line = {"bench": "pytorch-baseline", "model": name, "variant": variant, "device": device.type,
                 "input": f"3x{args.size}x{args.size}", "window": args.window, "stride": args.stride,
                 "windows": windows, "ms": round(ms, 3), "windows_per_s": round(windows / ms * 1e3, 2),
                 "max_abs_diff_vs_fp32": float((scores - exact[:scores.shape[0]]).abs().max()),
+                "map_relative_difference_vs_fp32": map_diff / exact_largest if exact_largest > 0 else 0.0,
                 "torch": torch.__version__}
         if variant == "loop":
             line["timed_windows"] = count

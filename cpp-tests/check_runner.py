@@ -17,8 +17,14 @@ and on chain_probe.pt (a conv/relu/maxpool/conv chain and a linear head, 3 x 67 
   bench-incremental  the timed path with --engine incremental: the summary compares it with the full engine
   precision        --precision tf32 gives the fp32 map's bytes on the CPU; --precision bf16 (both engines) reports
                    its largest difference from the fp32 map, which is the maps' and within 1e-2 of the fp32
-                   map's largest value, the engines agree in bf16, and the timed path's summary says so too
+                   map's largest value, the engines agree in bf16, and the timed path's summary says so too;
+                   a change bfloat16 cannot hold beside the activations (constant input 1, fill 0.999) still
+                   gives the fp32 map within 1e-2 (layers cast to bfloat16 round it away: a map of zeros)
   no-chain         --engine incremental on patch_probe.pt (no modules) exits 2 with one line saying why
+and on block_probe.pt (a conv/relu chain, a residual block, a pool and a linear head, 3 x 67 x 67):
+  precision-block  --precision bf16 (both engines) runs the block whole and says so, stays within 1e-2 of the fp32
+                   map, and scores the unoccluded image as fp32 does to 1e-6 (the linear layers see no change and
+                   the block's shift gives its float32 output back; unshifted, bfloat16 moves it by about 2^-9)
 Needs only numpy (exit 77, skipped, without it).
 """
 import json
@@ -267,6 +273,18 @@ def check_precision(bench, model, work):
                 assert 0 < diff <= 1e-2 * largest, f"bf16 {engine}: {diff} of {largest}"
             else:  # TF32 is a CUDA matter: on the CPU tf32 is exact float32
                 assert (maps[precision, engine] == exact).all(), f"{precision} {engine} differs from fp32"
+    # 1 - 0.999 is below half of bfloat16's spacing at 1 (2^-7): only arithmetic on the change itself sees it.
+    for engine in ("full", "incremental"):
+        faint = {}
+        for precision in ("fp32", "bf16"):
+            line, faint[precision] = chain_map(bench, model, work, f"faint-{precision}-{engine}", "--engine", engine,
+                                               "--precision", precision, "--constant-input", "1", "--fill", "0.999",
+                                               *args)
+        largest = np.abs(faint["fp32"]).max()
+        assert largest > 1e-4, f"fp32 {engine}: the faint window changes nothing ({largest})"
+        diff = float(np.abs(faint["bf16"] - faint["fp32"]).max())
+        assert diff <= 1e-2 * largest, f"bf16 {engine} on a faint window: {diff} of {largest}"
+        assert line["precision_note"] == "3 linear layers on changes from the unoccluded run", line
     bf16_largest = np.abs(maps["bf16", "full"]).max()
     assert np.abs(maps["bf16", "incremental"] - maps["bf16", "full"]).max() <= 1e-3 * bf16_largest
     lines = bench_lines(bench, "--model", model, "--input", "3x67x67", *args, "--engine", "incremental",
@@ -277,6 +295,21 @@ def check_precision(bench, model, work):
     assert 0 < summary["map_relative_difference_vs_fp32"] <= 1e-2, summary
     assert summary["map_max_abs_difference"] <= 1e-3 * summary["map_max_abs_value"], summary
     assert lines[-2]["max_abs_diff_vs_engine"] <= 1e-3 * summary["map_max_abs_value"], lines[-2]
+
+
+def check_precision_block(bench, model, work):
+    args = ("--window", "13", "--stride", "5")
+    for engine in ("full", "incremental"):
+        maps, lines = {}, {}
+        for precision in ("fp32", "bf16"):
+            lines[precision], maps[precision] = chain_map(bench, model, work, f"block-{precision}-{engine}",
+                                                          "--engine", engine, "--precision", precision, *args)
+        assert lines["bf16"]["precision_note"] == ("2 linear layers on changes from the unoccluded run, 1 module "
+                                                   "after the chain whole"), lines["bf16"]
+        largest = np.abs(maps["fp32"]).max()
+        assert np.abs(maps["bf16"] - maps["fp32"]).max() <= 1e-2 * largest, (engine, largest)
+        base = lines["fp32"]["base_score"]
+        assert abs(lines["bf16"]["base_score"] - base) <= 1e-6 * abs(base), (engine, lines)
 
 
 def check_no_chain(bench, model, work):
@@ -293,7 +326,8 @@ CASES = {"batch-invariant": (check_batch_invariant, "patch_probe.pt"),
          "no-chain": (check_no_chain, "patch_probe.pt"),
          "incremental": (check_incremental, "chain_probe.pt"),
          "bench-incremental": (check_bench_incremental, "chain_probe.pt"),
-         "precision": (check_precision, "chain_probe.pt")}
+         "precision": (check_precision, "chain_probe.pt"),
+         "precision-block": (check_precision_block, "block_probe.pt")}
 
 
 def main():

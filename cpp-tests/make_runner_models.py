@@ -5,6 +5,10 @@ patch_probe.pt: input 1 x 3 x 224 x 224 (any batch size), two classes. Class 0's
 that 50 x 50 patch with fill 0 drops the class-0 logit from 1 to 0, and any other window drops it by the
 part of the patch it hides: drop(window) = overlap area / 2500. The right occlusion map is known by hand.
 
+chain_probe.pt: a conv/relu/maxpool/conv chain and a linear head, input 1 x 3 x 67 x 67, four classes.
+block_probe.pt: a conv/relu chain, then a residual block (a custom module the runner runs whole), an average pool
+and a linear head, input 1 x 3 x 67 x 67, four classes.
+
 Exits 77 (CTest's skip code here) when this Python has no torch.
 """
 import os
@@ -38,9 +42,32 @@ class ChainProbe(torch.nn.Module):
         return self.classifier(torch.flatten(self.features(x), 1))
 
 
-def make_chain_probe() -> torch.nn.Module:
+class Residual(torch.nn.Module):
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.conv1 = torch.nn.Conv2d(channels, channels, 3, padding=1)
+        self.conv2 = torch.nn.Conv2d(channels, channels, 3, padding=1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(x + self.conv2(torch.relu(self.conv1(x))))
+
+
+class BlockProbe(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        nn = torch.nn
+        self.features = nn.Sequential(nn.Conv2d(3, 8, 5, stride=2, padding=2), nn.ReLU())  # 34 x 34
+        self.block = Residual(8)
+        self.pool = nn.AdaptiveAvgPool2d(4)
+        self.classifier = nn.Linear(8 * 4 * 4, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(torch.flatten(self.pool(self.block(self.features(x))), 1))
+
+
+def he_initialised(make) -> torch.nn.Module:
     torch.manual_seed(20261126)
-    model = ChainProbe()
+    model = make()
     for m in model.modules():
         if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
             torch.nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
@@ -51,7 +78,8 @@ def make_chain_probe() -> torch.nn.Module:
 def main() -> None:
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
-    for name, model in (("patch_probe", PatchProbe().eval()), ("chain_probe", make_chain_probe())):
+    for name, model in (("patch_probe", PatchProbe().eval()), ("chain_probe", he_initialised(ChainProbe)),
+                        ("block_probe", he_initialised(BlockProbe))):
         path = os.path.join(out, name + ".pt")
         torch.jit.script(model).save(path)
         print("wrote", path, "with torch", torch.__version__)

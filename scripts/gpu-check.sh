@@ -155,6 +155,7 @@ for r in runner:
                       "engine_ms": round(engine_ms, 3), "full_ms": round(full_ms, 3),
                       "loop_ms": round(1e3 * windows / r["loop_windows_per_s"], 3),
                       "map_relative_difference_vs_fp32": r["map_relative_difference_vs_fp32"],
+                      "precision_note": r.get("precision_note", ""),
                       "engines_max_abs_difference": r["map_max_abs_difference"],
                       "engine_note": r["engine_note"], "torch": r["torch"]}))
 for t in torch_lines:
@@ -176,6 +177,9 @@ for r in runner:
     if target is not None:
         line["target_ms"] = target
         line["meets_target"] = ours_ms <= target
+    if precision != "fp32":
+        line["map_relative_difference_vs_fp32"] = r["map_relative_difference_vs_fp32"]
+        line["pytorch_map_relative_difference_vs_fp32"] = best.get("map_relative_difference_vs_fp32")
     if precision == "bf16":
         line["bf16_within_1e-2"] = r["map_relative_difference_vs_fp32"] <= 1e-2
     print(json.dumps(line))

@@ -148,6 +148,7 @@ void run_benchmark(const PreparedRun& run) {
         .add("batch", batch)
         .add("device", device.name())
         .add("precision", to_string(o.precision))
+        .add("precision_note", run.chosen->scorer->precision_note())
         .add("threads", run.inputs.threads)
         .add("engine", use.name())
         .add("engine_note", use.note)

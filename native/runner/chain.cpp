@@ -151,12 +151,14 @@ std::optional<Link> link_of(const std::string& path, const std::string& type, co
 void walk(LeadingChain& chain, const Module& container, const std::string& prefix) {
     for (const auto& [name, module] : children(container)) {
         const std::string path = prefix.empty() ? name : prefix + "." + name;
-        if (!chain.ended_by.empty()) {
-            chain.rest.push_back({path, module});
-            continue;
-        }
         const std::string type = type_name(module);
         const bool has_children = !children(module).empty();
+        if (!chain.ended_by.empty() && !(has_children && type == "Sequential")) {
+            chain.rest.push_back({path, type, module});
+            continue;
+        }
+        // A Sequential runs its children in order: the chain goes on into it, and after the chain its children
+        // are the steps (so that the Linear layers of a classifier are steps of their own).
         if (has_children && type == "Sequential") {
             walk(chain, module, path);
             continue;
@@ -166,7 +168,7 @@ void walk(LeadingChain& chain, const Module& container, const std::string& prefi
             chain.links.push_back(std::move(*link));
         } else {
             chain.ended_by = path + " (" + type + ")";
-            chain.rest.push_back({path, module});
+            chain.rest.push_back({path, type, module});
         }
     }
 }

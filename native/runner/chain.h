@@ -59,13 +59,15 @@ struct Link {
 // A module that runs after the chain, as a whole, on its predecessor's output.
 struct Step {
     std::string path;
+    std::string type;
     Module module;
 
     torch::Tensor forward(const torch::Tensor& input) const { return forward_tensor(module, input); }
 };
 
 // The model's children in registration order, descending into Sequentials; the chain ends at the first module
-// that is not a link (a Linear, a residual block, a custom module), which starts the rest. Nothing here proves
+// that is not a link (a Linear, a residual block, a custom module), which starts the rest, whose Sequentials are
+// descended into too. Nothing here proves
 // that the model's forward runs the modules in that order: the incremental engine checks that on its input.
 struct LeadingChain {
     std::vector<Link> links;

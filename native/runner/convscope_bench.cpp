@@ -131,10 +131,10 @@ int run(const Options& o) {
     double vs_fp32 = 0, fp32_largest = 0;
     if (o.precision == Precision::Bf16 || (o.precision == Precision::Tf32 && device.cuda)) {
         const std::vector<float> exact = map;
-        apply_precision(model, device, o.precision);
+        apply_precision(device, o.precision);
         const torch::ScalarType compute = compute_type(o.precision);
-        chosen.scorer->set_compute_type(compute);
-        chosen.full->set_compute_type(compute);
+        chosen.scorer->use_reduced_precision(compute);
+        if (chosen.full != chosen.scorer) chosen.full->use_reduced_precision(compute);
         const torch::Tensor reduced = chosen.scorer->image_output(image);
         // In the lower precision the unoccluded output itself moves: similarity compares with that one.
         if (similarity) scoring.reference = reduced.detach().clone();
@@ -166,6 +166,7 @@ int run(const Options& o) {
         .add("batch", batch)
         .add("device", device.name())
         .add("precision", to_string(o.precision))
+        .add("precision_note", chosen.scorer->precision_note())
         .add_score("map_max_abs_difference_vs_fp32", vs_fp32)
         .add_score("map_relative_difference_vs_fp32", fp32_largest > 0 ? vs_fp32 / fp32_largest : 0.0)
         .add("engine", chosen.use.name())

@@ -13,6 +13,7 @@
 #include "convscope/occlusion.h"
 #include "errors.h"
 #include "incremental_engine.h"
+#include "reduced_precision.h"
 
 namespace convscope::bench {
 
@@ -37,7 +38,7 @@ public:
 protected:
     torch::Tensor chain_output(int64_t from, int64_t to) override {
         // The chunk buffer is rewritten by the next call, but the channels-last copy is a tensor of its own.
-        return chain_->run_links(0, channels_last(chunks_->occluded(from, to).to(compute_)));
+        return run_links(0, channels_last(chunks_->occluded(from, to)));
     }
 
 private:
@@ -56,6 +57,19 @@ public:
 
     torch::Tensor image_output(const torch::Tensor& image) override { return forward(image); }
 
+    // The whole model in the compute type: no activations of the unoccluded run to compute changes against.
+    void use_reduced_precision(torch::ScalarType compute) override {
+        reduced_ = true;
+        compute_ = compute;
+        if (compute == torch::kFloat) return;  // TF32: the model stays float32
+        c10::InferenceMode normal(false);      // Module::to swaps parameter data: outside inference mode
+        model_->to(compute);
+    }
+
+    std::string precision_note() const override {
+        return reduced_ ? "the whole model in the lower precision (it does not run as chain plus rest)" : "";
+    }
+
 private:
     torch::Tensor forward(const torch::Tensor& input) {
         c10::IValue out = model_->forward({input.to(compute_)});
@@ -65,9 +79,10 @@ private:
         return out.toTensor();
     }
 
-
     Module* model_;
     std::shared_ptr<OccludedChunks> chunks_;
+    bool reduced_ = false;
+    torch::ScalarType compute_ = torch::kFloat;
 };
 
 [[noreturn]] void refuse(const NotApplicable& why) {
@@ -156,15 +171,19 @@ std::shared_ptr<const ChainDecomposition> ChainDecomposition::prove(const Module
     d->flatten_before_.assign(chain.rest.size(), false);
     for (size_t s = 0; s < chain.rest.size(); ++s) {
         const Step& step = chain.rest[s];
-        torch::Tensor y = try_forward(step, x);
+        // Clones: in-place modules would overwrite the stored input.
+        torch::Tensor y = try_forward(step, x.clone());
         if (!y.defined() && x.dim() > 2) {
-            y = try_forward(step, x.flatten(1, -1));
+            x = x.flatten(1, -1);
+            y = try_forward(step, x.clone());
             d->flatten_before_[s] = y.defined();
         }
         if (!y.defined()) {
             throw NotApplicable("the model's modules do not run one after another (" + step.path +
                                 " rejects its predecessor's output)");
         }
+        d->step_inputs_.push_back(x);
+        d->step_outputs_.push_back(y);
         x = y;
     }
     if (!proof_close(x, model_output)) {
@@ -181,20 +200,9 @@ torch::Tensor ChainDecomposition::run_links(size_t from, torch::Tensor x) const 
     return x;
 }
 
-torch::Tensor ChainDecomposition::run_rest(torch::Tensor x, torch::ScalarType compute) const {
-    x = x.to(compute);
-    for (size_t s = 0; s < rest_.size(); ++s) {
-        if (s + 1 == rest_.size()) x = x.to(torch::kFloat);
-        x = rest_[s].forward(flatten_before_[s] ? x.flatten(1, -1) : x);
-    }
+torch::Tensor ChainDecomposition::run_rest(torch::Tensor x) const {
+    for (size_t s = 0; s < rest_.size(); ++s) x = rest_[s].forward(flatten_before_[s] ? x.flatten(1, -1) : x);
     return x;
-}
-
-void ChainDecomposition::keep_last_float() const {
-    if (rest_.empty()) return;
-    Module last = rest_.back().module;  // a handle: casting it casts the model's module
-    c10::InferenceMode normal(false);   // as apply_precision casts
-    last.to(torch::kFloat);
 }
 
 bool proof_close(const torch::Tensor& a, const torch::Tensor& b) {
@@ -217,17 +225,23 @@ torch::Tensor ChainScorer::outputs(int64_t from, int64_t to) {
         chain_outputs.push_back(chain_output(chunk, std::min(to, chunk + batch_)));
     }
     torch::Tensor x = chain_outputs.size() == 1 ? chain_outputs[0] : torch::cat(chain_outputs, 0);
-    return chain_->run_rest(x, compute_);
+    return reduced_ ? reduced_->run_rest(x) : chain_->run_rest(x);
 }
 
 torch::Tensor ChainScorer::image_output(const torch::Tensor& image) {
-    return chain_->run_rest(chain_->run_links(0, channels_last(image.to(compute_))), compute_);
+    torch::Tensor x = run_links(0, channels_last(image));
+    return reduced_ ? reduced_->run_rest(x) : chain_->run_rest(x);
 }
 
-void ChainScorer::set_compute_type(torch::ScalarType type) {
-    ChunkScorer::set_compute_type(type);
-    if (type != torch::kFloat) chain_->keep_last_float();
+torch::Tensor ChainScorer::run_links(size_t from, torch::Tensor x) const {
+    return reduced_ ? reduced_->run_links(from, std::move(x)) : chain_->run_links(from, std::move(x));
 }
+
+void ChainScorer::use_reduced_precision(torch::ScalarType compute) {
+    reduced_ = std::make_shared<const ReducedPrecision>(chain_, compute);
+}
+
+std::string ChainScorer::precision_note() const { return reduced_ ? reduced_->description() : ""; }
 
 double EngineUse::counted_speedup() const {
     return full_macs > 0 && engine_macs > 0 ? static_cast<double>(full_macs) / static_cast<double>(engine_macs)

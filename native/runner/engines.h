@@ -52,13 +52,11 @@ public:
     // The model's output for one unoccluded or occluded image (1 x C x H x W, float32) as this engine's layers
     // compute it: the base score, and the loop baseline's forward.
     virtual torch::Tensor image_output(const torch::Tensor& image) = 0;
-    // The element type the model's layers compute in, after apply_precision cast the model: the chunks and
-    // patches our kernels write stay float32 and are cast to it before each layer, and layer outputs back to
-    // float32 for the kernels.
-    virtual void set_compute_type(torch::ScalarType type) { compute_ = type; }
-
-protected:
-    torch::ScalarType compute_ = torch::kFloat;
+    // From now on the layers compute below float32 (after apply_precision): compute is bfloat16, or float32
+    // with TF32 turned on. The chunks and patches our kernels write stay float32.
+    virtual void use_reduced_precision(torch::ScalarType compute) = 0;
+    // How the layers compute below float32, for the summary; empty in float32.
+    virtual std::string precision_note() const = 0;
 };
 
 // The occluded copies of the image, chunk by chunk, written by cs_occlude_batch_cpu / _cuda straight into one
@@ -98,14 +96,17 @@ public:
     // Runs links from .. the end of the chain on x.
     torch::Tensor run_links(size_t from, torch::Tensor x) const;
     // Runs the modules after the chain on the chain's output (flattening before a module that wants vectors,
-    // as decided on the unoccluded run): the model's output. For a compute type other than float32, all but the
-    // last module run on x cast to it, and the last one (kept in float32 by keep_last_float) on its input cast
-    // back: class scores rounded to bfloat16's 8 bits would blur the map by far more than the layers do.
-    torch::Tensor run_rest(torch::Tensor x, torch::ScalarType compute = torch::kFloat) const;
-    // Casts the last module after the chain back to float32 (after apply_precision cast the whole model).
-    void keep_last_float() const;
+    // as decided on the unoccluded run): the model's output.
+    torch::Tensor run_rest(torch::Tensor x) const;
     // Floats of the chain's output per window.
     int64_t chain_output_elements() const { return outputs_.back().numel(); }
+
+    const std::vector<Step>& rest() const { return rest_; }
+    // Whether step s reads its predecessor's output flattened from dimension 1.
+    bool flattens_before(size_t s) const { return flatten_before_[s]; }
+    // The unoccluded input step s reads (flattened where it flattens) and its output (batch 1).
+    const torch::Tensor& step_input(size_t s) const { return step_inputs_[s]; }
+    const torch::Tensor& step_output(size_t s) const { return step_outputs_[s]; }
 
 private:
     std::vector<Link> links_;
@@ -113,7 +114,11 @@ private:
     std::vector<bool> flatten_before_;
     std::vector<torch::Tensor> inputs_;
     std::vector<torch::Tensor> outputs_;
+    std::vector<torch::Tensor> step_inputs_;
+    std::vector<torch::Tensor> step_outputs_;
 };
+
+class ReducedPrecision;
 
 // Largest difference, relative to the largest magnitude, accepted when proving a decomposition or a layer.
 constexpr double kProofTolerance = 1e-4;
@@ -134,14 +139,19 @@ public:
     int64_t windows_per_call() const override { return head_batch_; }
     torch::Tensor outputs(int64_t from, int64_t to) override;
     torch::Tensor image_output(const torch::Tensor& image) override;
-    void set_compute_type(torch::ScalarType type) override;
+    // Runs the chain and the rest through a ReducedPrecision from now on.
+    void use_reduced_precision(torch::ScalarType compute) override;
+    std::string precision_note() const override;
 
 protected:
-    // The chain's output for windows from .. to - 1 (at most batch), in a tensor of its own: the next chunk may
-    // reuse any buffer this one used. Either float32 or the compute type; the rest runs on the latter.
+    // The chain's output for windows from .. to - 1 (at most batch), float32, in a tensor of its own: the next
+    // chunk may reuse any buffer this one used.
     virtual torch::Tensor chain_output(int64_t from, int64_t to) = 0;
+    // Links from .. the end of the chain on x (float32), in the run's precision.
+    torch::Tensor run_links(size_t from, torch::Tensor x) const;
 
     std::shared_ptr<const ChainDecomposition> chain_;
+    std::shared_ptr<const ReducedPrecision> reduced_;  // set by use_reduced_precision
     int64_t batch_;
 
 private:

@@ -8,6 +8,7 @@
 
 #include "convscope/incremental.h"
 #include "convscope/occlusion.h"
+#include "reduced_precision.h"
 
 namespace convscope::bench {
 
@@ -106,19 +107,21 @@ torch::Tensor IncrementalScorer::padded_base(size_t l, const torch::Tensor& inpu
     return channels_last(torch::constant_pad_nd(input.to(torch::kFloat), pads_[l], pad_value));
 }
 
-void IncrementalScorer::set_compute_type(torch::ScalarType type) {
-    ChainScorer::set_compute_type(type);
-    // The base activations as the layers now compute them: the parts of a window's tensors that its patch
-    // leaves alone must be the unoccluded run's (image_output's), or every window's score would shift by the
-    // difference between float32 and bfloat16 bases.
+void IncrementalScorer::use_reduced_precision(torch::ScalarType compute) {
+    ChainScorer::use_reduced_precision(compute);
+    // A patch convolution computes on the change of its regions, so it also gathers the unoccluded regions and
+    // the unoccluded output at its patch; the bases stay the exact float32 ones.
     const std::vector<Link>& links = chain_->links();
-    torch::Tensor x = channels_last(image_.to(type));
-    for (size_t l = 0; l < links.size(); ++l) {
-        if (l < incremental_ && padded_bases_[l].defined()) padded_bases_[l] = padded_base(l, x);
-        if (l == incremental_) break;
-        x = links[l].forward(x.clone());  // a clone: in-place modules would overwrite x
+    base_region_buffers_.resize(links.size());
+    base_patch_buffers_.resize(links.size());
+    for (size_t l = 0; l < incremental_; ++l) {
+        if (links[l].kind != LinkKind::Conv) continue;
+        base_region_buffers_[l] = torch::empty_like(region_buffers_[l]);
+        const torch::Tensor& out = chain_->base_output(l);
+        base_patch_buffers_[l] =
+            torch::empty({region_buffers_[l].size(0), out.size(1), patch_sizes_[l][0], patch_sizes_[l][1]},
+                         out.options().memory_format(torch::MemoryFormat::ChannelsLast));
     }
-    switch_base_ = channels_last(x.to(torch::kFloat));
 }
 
 torch::Tensor IncrementalScorer::chain_output(int64_t from, int64_t to) {
@@ -138,21 +141,29 @@ torch::Tensor IncrementalScorer::chain_output(int64_t from, int64_t to) {
         if (l == 0) {
             kernels.fill(fill_, at, regions);
         } else {
-            const torch::Tensor incoming = channels_last(patch.to(torch::kFloat));
+            const torch::Tensor incoming = channels_last(patch);
             kernels.paste(incoming, at, regions);
         }
-        patch = apply(l, regions.to(compute_));
+        if (reduced_ && link.kind == LinkKind::Conv) {
+            torch::Tensor base_regions = base_region_buffers_[l].narrow(0, 0, n);
+            kernels.gather(padded_bases_[l], at, base_regions);
+            torch::Tensor base_patches = base_patch_buffers_[l].narrow(0, 0, n);
+            kernels.gather(reduced_->base_output(l),
+                           place_at(patch_places_, static_cast<int64_t>(l) * window_count_ + from), base_patches);
+            patch = reduced_->conv_patches(l, regions, base_regions, base_patches);
+        } else {
+            patch = apply(l, regions);
+        }
     }
     torch::Tensor full = full_buffer_.narrow(0, 0, n);
     const cs_patch_place* at = place_at(switch_places_, from);
     kernels.gather(switch_base_, at, full);
-    const torch::Tensor incoming = channels_last(patch.to(torch::kFloat));
+    const torch::Tensor incoming = channels_last(patch);
     kernels.paste(incoming, at, full);
     if (incremental_ == links.size()) {
         return full.clone();  // the buffer is rewritten by the next chunk
     }
-    // A cast to bfloat16 is a tensor of its own already.
-    return chain_->run_links(incremental_, compute_ == torch::kFloat ? full : full.to(compute_));
+    return run_links(incremental_, full);
 }
 
 std::shared_ptr<IncrementalScorer> IncrementalScorer::plan(std::shared_ptr<const ChainDecomposition> chain,
@@ -230,7 +241,6 @@ std::shared_ptr<IncrementalScorer> IncrementalScorer::plan(std::shared_ptr<const
     }
 
     const bool all_patches = b->incremental_ == count;
-    b->image_ = in.image;
     b->switch_base_ = channels_last(all_patches ? chain->base_output(count - 1) : chain->base_input(b->incremental_));
     b->full_buffer_ = torch::empty({in.batch, b->switch_base_.size(1), b->switch_base_.size(2),
                                     b->switch_base_.size(3)},
@@ -252,7 +262,17 @@ std::shared_ptr<IncrementalScorer> IncrementalScorer::plan(std::shared_ptr<const
         std::copy_n(places.begin() + static_cast<std::ptrdiff_t>(b->incremental_ * static_cast<size_t>(windows)),
                     windows, switch_places.begin());
     }
+    // The same places with each output patch's corner as the corner to gather: the base output at the patch.
+    std::vector<cs_patch_place> patch_places(places.size());
+    for (size_t k = 0; k < places.size(); ++k) {
+        patch_places[k] = cs_patch_place{};
+        patch_places[k].region_top = places[k].patch_top;
+        patch_places[k].region_left = places[k].patch_left;
+    }
+    b->patch_sizes_.resize(count);
+    for (size_t l = 0; l < count; ++l) b->patch_sizes_[l] = {plans[l].patch[0], plans[l].patch[1]};
     b->places_ = place_tensor(places, in.device.device);
+    b->patch_places_ = place_tensor(patch_places, in.device.device);
     b->switch_places_ = place_tensor(switch_places, in.device.device);
     b->fill_ = torch::from_blob(const_cast<float*>(in.fill.data()), {static_cast<int64_t>(in.fill.size())},
                                 torch::kFloat)

@@ -31,8 +31,8 @@ public:
     int64_t chain_planned_macs() const { return chain_planned_macs_; }
     // Which layers run on patches, for the summary.
     const std::string& description() const { return description_; }
-    // Recomputes the base activations in the new compute type (see apply_precision).
-    void set_compute_type(torch::ScalarType type) override;
+    // Patch convolutions then compute on changes (ReducedPrecision::conv_patches).
+    void use_reduced_precision(torch::ScalarType compute) override;
 
 protected:
     // Patches through the incremental layers, then full tensors.
@@ -51,13 +51,16 @@ private:
     DeviceChoice device_;
     int threads_ = 0;
     void* stream_ = nullptr;
-    torch::Tensor image_;                      // the unoccluded input, 1 x C x H x W float32
     std::vector<std::array<int64_t, 4>> pads_;  // per patch layer: constant_pad_nd's left, right, top, bottom
     std::vector<torch::Tensor> padded_bases_;
     std::vector<torch::Tensor> region_buffers_;
     torch::Tensor switch_base_;
     torch::Tensor full_buffer_;
     torch::Tensor places_;         // int32, layer-major: layer l, window n at (l * window_count + n) * 8
+    torch::Tensor patch_places_;   // the same with region corners at the output patches' corners
+    std::vector<std::array<int64_t, 2>> patch_sizes_;  // per layer: its output patch's rows and columns
+    std::vector<torch::Tensor> base_region_buffers_;  // reduced precision: the unoccluded regions
+    std::vector<torch::Tensor> base_patch_buffers_;   // reduced precision: the unoccluded output patches
     torch::Tensor switch_places_;  // int32: window n at n * 8
     torch::Tensor fill_;
     int64_t chain_full_macs_ = 0;

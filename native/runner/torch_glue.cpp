@@ -34,14 +34,8 @@ torch::ScalarType compute_type(Precision precision) {
     return precision == Precision::Bf16 ? torch::kBFloat16 : torch::kFloat;
 }
 
-void apply_precision(Module& model, const DeviceChoice& device, Precision precision) {
+void apply_precision(const DeviceChoice& device, Precision precision) {
     if (device.cuda) set_tf32(precision == Precision::Tf32);
-    if (precision == Precision::Bf16) {
-        // Module::to swaps each parameter's data in place; outside inference mode, so the swapped-in data are
-        // ordinary tensors like the ones they replace.
-        c10::InferenceMode normal(false);
-        model.to(torch::kBFloat16);
-    }
 }
 
 DeviceChoice choose_device(bool cuda) {

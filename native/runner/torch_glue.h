@@ -28,10 +28,9 @@ DeviceChoice choose_device(bool cuda);
 // The element type the model's layers compute in: float32, or bfloat16 for Precision::Bf16.
 torch::ScalarType compute_type(Precision precision);
 
-// Switches a loaded model and LibTorch to precision: TF32 on or off in cuDNN convolutions and CUDA matrix
-// products (only on CUDA; the CPU keeps exact float32 for tf32), and the model's parameters and buffers cast to
-// bfloat16 for bf16 (once; tensors held on them, such as the incremental engine's weights, follow).
-void apply_precision(Module& model, const DeviceChoice& device, Precision precision);
+// Switches LibTorch to precision: TF32 on or off in cuDNN convolutions and CUDA matrix products (only on CUDA;
+// the CPU keeps exact float32 for tf32). The engines cast what they compute in (use_reduced_precision).
+void apply_precision(const DeviceChoice& device, Precision precision);
 
 // The cudaStream_t our CUDA kernels launch on: LibTorch's current stream where this runner links a CUDA build
 // of LibTorch, else NULL, the legacy default stream (LibTorch's own default, so work stays ordered either way).
