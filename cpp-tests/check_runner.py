@@ -21,10 +21,14 @@ and on chain_probe.pt (a conv/relu/maxpool/conv chain and a linear head, 3 x 67 
                    a change bfloat16 cannot hold beside the activations (constant input 1, fill 0.999) still
                    gives the fp32 map within 1e-2 (layers cast to bfloat16 round it away: a map of zeros)
   no-chain         --engine incremental on patch_probe.pt (no modules) exits 2 with one line saying why
-and on block_probe.pt (a conv/relu chain, a residual block, a pool and a linear head, 3 x 67 x 67):
-  precision-block  --precision bf16 (both engines) runs the block whole and says so, stays within 1e-2 of the fp32
-                   map, and scores the unoccluded image as fp32 does to 1e-6 (the linear layers see no change and
-                   the block's shift gives its float32 output back; unshifted, bfloat16 moves it by about 2^-9)
+and on block_probe.pt and gated_probe.pt (a conv/relu chain, a residual block, a pool and a linear head,
+3 x 67 x 67; the gated block branches on a flag):
+  precision-block  --precision bf16 (both engines) opens the block and says so, stays within 1e-2 of the fp32 map,
+                   also on a faint window (fill 0.999 on an input of 1), and scores the unoccluded image as fp32
+                   does to 1e-6 (its linear layers see no change)
+  precision-gated  --precision bf16 runs the gated block whole and says so, stays within 1e-2 of the fp32 map,
+                   and scores the unoccluded image as fp32 does to 1e-6 (the block's shift gives its float32
+                   output back; unshifted, bfloat16 moves it by about 2^-9)
 Needs only numpy (exit 77, skipped, without it).
 """
 import json
@@ -297,19 +301,32 @@ def check_precision(bench, model, work):
     assert lines[-2]["max_abs_diff_vs_engine"] <= 1e-3 * summary["map_max_abs_value"], lines[-2]
 
 
-def check_precision_block(bench, model, work):
-    args = ("--window", "13", "--stride", "5")
+def bf16_against_fp32(bench, model, work, note, *args):
+    """Both engines: the bf16 map's note, its distance from the fp32 map and the unoccluded image's score."""
+    args = ("--window", "13", "--stride", "5") + args
+    name = os.path.basename(model)
     for engine in ("full", "incremental"):
         maps, lines = {}, {}
         for precision in ("fp32", "bf16"):
-            lines[precision], maps[precision] = chain_map(bench, model, work, f"block-{precision}-{engine}",
+            lines[precision], maps[precision] = chain_map(bench, model, work, f"{name}-{precision}-{engine}",
                                                           "--engine", engine, "--precision", precision, *args)
-        assert lines["bf16"]["precision_note"] == ("2 linear layers on changes from the unoccluded run, 1 module "
-                                                   "after the chain whole"), lines["bf16"]
+        assert lines["bf16"]["precision_note"] == note, lines["bf16"]
         largest = np.abs(maps["fp32"]).max()
-        assert np.abs(maps["bf16"] - maps["fp32"]).max() <= 1e-2 * largest, (engine, largest)
+        assert largest > 1e-4, (engine, largest, args)
+        assert np.abs(maps["bf16"] - maps["fp32"]).max() <= 1e-2 * largest, (engine, largest, args)
         base = lines["fp32"]["base_score"]
         assert abs(lines["bf16"]["base_score"] - base) <= 1e-6 * abs(base), (engine, lines)
+
+
+def check_precision_block(bench, model, work):
+    note = "4 linear layers on changes from the unoccluded run (1 block after the chain opened)"
+    bf16_against_fp32(bench, model, work, note)
+    bf16_against_fp32(bench, model, work, note, "--constant-input", "1", "--fill", "0.999")
+
+
+def check_precision_gated(bench, model, work):
+    bf16_against_fp32(bench, model, work, "2 linear layers on changes from the unoccluded run, 1 module after the "
+                                          "chain whole")
 
 
 def check_no_chain(bench, model, work):
@@ -327,7 +344,8 @@ CASES = {"batch-invariant": (check_batch_invariant, "patch_probe.pt"),
          "incremental": (check_incremental, "chain_probe.pt"),
          "bench-incremental": (check_bench_incremental, "chain_probe.pt"),
          "precision": (check_precision, "chain_probe.pt"),
-         "precision-block": (check_precision_block, "block_probe.pt")}
+         "precision-block": (check_precision_block, "block_probe.pt"),
+         "precision-gated": (check_precision_gated, "gated_probe.pt")}
 
 
 def main():

@@ -6,8 +6,9 @@ that 50 x 50 patch with fill 0 drops the class-0 logit from 1 to 0, and any othe
 part of the patch it hides: drop(window) = overlap area / 2500. The right occlusion map is known by hand.
 
 chain_probe.pt: a conv/relu/maxpool/conv chain and a linear head, input 1 x 3 x 67 x 67, four classes.
-block_probe.pt: a conv/relu chain, then a residual block (a custom module the runner runs whole), an average pool
-and a linear head, input 1 x 3 x 67 x 67, four classes.
+block_probe.pt: a conv/relu chain, then a residual block (a custom module whose graph the runner opens), an
+average pool and a linear head, input 1 x 3 x 67 x 67, four classes. gated_probe.pt: the same with a block whose
+forward branches on a flag (control flow: the runner runs it whole).
 
 Exits 77 (CTest's skip code here) when this Python has no torch.
 """
@@ -52,12 +53,24 @@ class Residual(torch.nn.Module):
         return torch.relu(x + self.conv2(torch.relu(self.conv1(x))))
 
 
+class GatedResidual(Residual):
+    def __init__(self, channels: int) -> None:
+        super().__init__(channels)
+        self.shortcut = True  # a plain bool attribute: scripting keeps the branch
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = self.conv2(torch.relu(self.conv1(x)))
+        if self.shortcut:
+            out = out + x
+        return torch.relu(out)
+
+
 class BlockProbe(torch.nn.Module):
-    def __init__(self) -> None:
+    def __init__(self, block: type = Residual) -> None:
         super().__init__()
         nn = torch.nn
         self.features = nn.Sequential(nn.Conv2d(3, 8, 5, stride=2, padding=2), nn.ReLU())  # 34 x 34
-        self.block = Residual(8)
+        self.block = block(8)
         self.pool = nn.AdaptiveAvgPool2d(4)
         self.classifier = nn.Linear(8 * 4 * 4, 4)
 
@@ -79,7 +92,8 @@ def main() -> None:
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     for name, model in (("patch_probe", PatchProbe().eval()), ("chain_probe", he_initialised(ChainProbe)),
-                        ("block_probe", he_initialised(BlockProbe))):
+                        ("block_probe", he_initialised(BlockProbe)),
+                        ("gated_probe", he_initialised(lambda: BlockProbe(GatedResidual)))):
         path = os.path.join(out, name + ".pt")
         torch.jit.script(model).save(path)
         print("wrote", path, "with torch", torch.__version__)

@@ -243,6 +243,12 @@ torch::Tensor forward_tensor(const Module& module, const torch::Tensor& input) {
 
 torch::Tensor Link::parameter(const std::string& name) const { return own_parameter(module, name); }
 
+std::string module_type(const Module& module) { return type_name(module); }
+
+std::optional<Link> link_of(const std::string& path, const Module& module) {
+    return link_of(path, type_name(module), module);
+}
+
 LeadingChain LeadingChain::of(const Module& model) {
     LeadingChain chain;
     walk(chain, model, "");

@@ -7,6 +7,7 @@
 #include <torch/script.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,6 +56,12 @@ struct Link {
     // The module's own parameter ("weight", "bias" of a convolution); undefined when it has none.
     torch::Tensor parameter(const std::string& name) const;
 };
+
+// "Conv2d" for a module of type "__torch__.torch.nn.modules.conv.___torch_mangle_7.Conv2d".
+std::string module_type(const Module& module);
+
+// The module as a chain link (a convolution, pool or point-wise module whose options are read), or nothing.
+std::optional<Link> link_of(const std::string& path, const Module& module);
 
 // A module that runs after the chain, as a whole, on its predecessor's output.
 struct Step {

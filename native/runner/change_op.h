@@ -1,0 +1,50 @@
+// One convolution or Linear layer computed on the change of its input (see reduced_precision.h for why):
+// y = base_y + W (x - base_x) with W in the compute type and no bias, base_x and base_y the layer's float32 input
+// and output on the unoccluded image. x and the result are float32; only the change is rounded.
+#ifndef CONVSCOPE_RUNNER_CHANGE_OP_H
+#define CONVSCOPE_RUNNER_CHANGE_OP_H
+
+#include <torch/script.h>
+
+#include <array>
+
+#include "chain.h"
+
+namespace convscope::bench {
+
+class ChangeOp {
+public:
+    // A Conv2d link, or a Linear module, with its unoccluded input and output (batch 1, float32).
+    static ChangeOp conv(const Link& link, const torch::Tensor& base_in, const torch::Tensor& base_out,
+                         torch::ScalarType compute);
+    static ChangeOp linear(const Module& module, const torch::Tensor& base_in, const torch::Tensor& base_out,
+                           torch::ScalarType compute);
+
+    // The layer on x (N x the base input's shape), padded as the module pads.
+    torch::Tensor operator()(const torch::Tensor& x) const;
+    // A convolution on regions that already hold its padding, given the unoccluded regions at the same places
+    // and the unoccluded output at each output patch: the output patches.
+    torch::Tensor on_regions(const torch::Tensor& regions, const torch::Tensor& base_regions,
+                             const torch::Tensor& base_patches) const;
+    // The unoccluded output (channels-last for a convolution).
+    const torch::Tensor& base_output() const { return base_out_; }
+
+private:
+    torch::Tensor change(const torch::Tensor& x, const torch::Tensor& base) const;
+    torch::Tensor apply(const torch::Tensor& change, bool padded) const;
+
+    bool is_conv_ = false;
+    torch::ScalarType compute_ = torch::kBFloat16;
+    torch::Tensor weight_;  // in the compute type
+    torch::Tensor base_in_;
+    torch::Tensor base_out_;
+    std::array<int64_t, 2> stride_{1, 1};
+    std::array<int64_t, 2> dilation_{1, 1};
+    std::array<int64_t, 2> padding_{0, 0};
+    std::string padding_mode_;  // "same" or "valid" where the module holds its padding as a string
+    int64_t groups_ = 1;
+};
+
+}  // namespace convscope::bench
+
+#endif

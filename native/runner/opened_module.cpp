@@ -1,0 +1,118 @@
+#include "opened_module.h"
+
+#include <torch/csrc/jit/ir/constants.h>
+#include <torch/csrc/jit/ir/ir.h>
+
+#include <exception>
+#include <utility>
+
+#include "engines.h"
+
+namespace convscope::bench {
+
+namespace {
+
+bool has_children(const Module& module) {
+    for (const auto& child : module.children()) {
+        (void)child;
+        return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+std::unique_ptr<OpenedModule> OpenedModule::open(const Module& module, const torch::Tensor& base_input,
+                                                 const torch::Tensor& base_output, torch::ScalarType compute) {
+    std::unique_ptr<OpenedModule> opened(new OpenedModule(module, compute));
+    try {
+        size_t next_call = 0;
+        // A clone: in-place operators in the graph would overwrite the stored input.
+        const c10::IValue out = opened->run(module, "forward", {base_input.clone()}, true, next_call);
+        if (!out.isTensor() || opened->calls_.empty() || !proof_close(out.toTensor(), base_output)) return nullptr;
+    } catch (const Unsupported&) {
+        return nullptr;
+    } catch (const std::exception&) {
+        return nullptr;  // an operator that does not run outside the interpreter's own frame
+    }
+    return opened;
+}
+
+torch::Tensor OpenedModule::operator()(const torch::Tensor& x) const {
+    size_t next_call = 0;
+    return run(module_, "forward", {x}, false, next_call).toTensor();
+}
+
+c10::IValue OpenedModule::run(const Module& module, const std::string& method, std::vector<c10::IValue> args,
+                              bool recording, size_t& next_call) const {
+    using torch::jit::Node;
+    using torch::jit::Value;
+    const std::shared_ptr<torch::jit::Graph> graph = module.get_method(method).graph();
+    std::unordered_map<const Value*, c10::IValue> values;
+    if (graph->inputs().size() != args.size() + 1) throw Unsupported{};
+    values[graph->inputs()[0]] = module._ivalue();
+    for (size_t i = 0; i < args.size(); ++i) values[graph->inputs()[i + 1]] = std::move(args[i]);
+
+    for (const Node* node : graph->nodes()) {
+        if (!node->blocks().empty()) throw Unsupported{};  // control flow: prim::If, prim::Loop
+        const c10::Symbol kind = node->kind();
+        if (kind == c10::prim::Constant) {
+            const c10::optional<c10::IValue> constant = torch::jit::toIValue(node->output());
+            if (!constant) throw Unsupported{};
+            values[node->output()] = *constant;
+        } else if (kind == c10::prim::GetAttr) {
+            const c10::IValue& owner = values.at(node->input(0));
+            if (!owner.isObject()) throw Unsupported{};
+            values[node->output()] = owner.toObject()->getAttr(node->s(c10::attr::name));
+        } else if (kind == c10::prim::CallMethod) {
+            const c10::IValue& callee_value = values.at(node->input(0));
+            if (!callee_value.isObject() || node->outputs().size() != 1) throw Unsupported{};
+            const Module callee(callee_value.toObject());
+            const std::string name = node->s(c10::attr::name);
+            std::vector<c10::IValue> call_args;
+            for (size_t i = 1; i < node->inputs().size(); ++i) call_args.push_back(values.at(node->input(i)));
+            const std::string type = module_type(callee);
+            c10::IValue out;
+            if (name == "forward" && (type == "Conv2d" || type == "Linear")) {
+                if (call_args.size() != 1 || !call_args[0].isTensor()) throw Unsupported{};
+                if (recording) {
+                    const torch::Tensor in = call_args[0].toTensor().clone();
+                    out = callee.get_method(name)(call_args);
+                    const torch::Tensor result = out.toTensor().clone();
+                    if (type == "Linear") {
+                        calls_.push_back(ChangeOp::linear(callee, in, result, compute_));
+                    } else {
+                        const std::optional<Link> link = link_of("", callee);
+                        if (!link) throw Unsupported{};  // padding other than zeros
+                        calls_.push_back(ChangeOp::conv(*link, in, result, compute_));
+                    }
+                } else {
+                    out = calls_.at(next_call)(call_args[0].toTensor());
+                }
+                ++next_call;
+            } else if (has_children(callee)) {
+                out = run(callee, name, std::move(call_args), recording, next_call);
+            } else {
+                out = callee.get_method(name)(call_args);  // batch norm, ReLU: float32 as the model holds them
+            }
+            values[node->output()] = std::move(out);
+        } else if (kind == c10::prim::CallFunction) {
+            throw Unsupported{};
+        } else {
+            auto found = operations_.find(node);
+            if (found == operations_.end()) {
+                if (!recording) throw Unsupported{};
+                found = operations_.emplace(node, node->getOperation()).first;
+            }
+            torch::jit::Stack stack;
+            for (const Value* input : node->inputs()) stack.push_back(values.at(input));
+            found->second(stack);
+            if (stack.size() != node->outputs().size()) throw Unsupported{};
+            for (size_t i = 0; i < stack.size(); ++i) values[node->outputs()[i]] = std::move(stack[i]);
+        }
+    }
+    if (graph->outputs().size() != 1) throw Unsupported{};
+    return values.at(graph->outputs()[0]);
+}
+
+}  // namespace convscope::bench
