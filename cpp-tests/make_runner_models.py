@@ -8,7 +8,9 @@ part of the patch it hides: drop(window) = overlap area / 2500. The right occlus
 chain_probe.pt: a conv/relu/maxpool/conv chain and a linear head, input 1 x 3 x 67 x 67, four classes.
 block_probe.pt: a conv/relu chain, then a residual block (a custom module whose graph the runner opens), an
 average pool and a linear head, input 1 x 3 x 67 x 67, four classes. gated_probe.pt: the same with a block whose
-forward branches on a flag (control flow: the runner runs it whole).
+forward branches on a flag (control flow: the runner runs it whole). functional_probe.pt: two convolutions with
+functional ReLUs and a spatial mean before a linear head, input 1 x 3 x 67 x 67, four classes (not chain plus
+rest: the runner opens the whole model).
 
 Exits 77 (CTest's skip code here) when this Python has no torch.
 """
@@ -78,6 +80,18 @@ class BlockProbe(torch.nn.Module):
         return self.classifier(torch.flatten(self.pool(self.block(self.features(x))), 1))
 
 
+class FunctionalProbe(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv1 = torch.nn.Conv2d(3, 8, 5, stride=2, padding=2)
+        self.conv2 = torch.nn.Conv2d(8, 8, 3, padding=1)
+        self.fc = torch.nn.Linear(8, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = torch.relu(self.conv2(torch.relu(self.conv1(x))))
+        return self.fc(x.mean(dim=(2, 3)))
+
+
 def he_initialised(make) -> torch.nn.Module:
     torch.manual_seed(20261126)
     model = make()
@@ -93,7 +107,8 @@ def main() -> None:
     os.makedirs(out, exist_ok=True)
     for name, model in (("patch_probe", PatchProbe().eval()), ("chain_probe", he_initialised(ChainProbe)),
                         ("block_probe", he_initialised(BlockProbe)),
-                        ("gated_probe", he_initialised(lambda: BlockProbe(GatedResidual)))):
+                        ("gated_probe", he_initialised(lambda: BlockProbe(GatedResidual))),
+                        ("functional_probe", he_initialised(FunctionalProbe))):
         path = os.path.join(out, name + ".pt")
         torch.jit.script(model).save(path)
         print("wrote", path, "with torch", torch.__version__)

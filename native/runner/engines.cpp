@@ -13,6 +13,7 @@
 #include "convscope/occlusion.h"
 #include "errors.h"
 #include "incremental_engine.h"
+#include "opened_module.h"
 #include "reduced_precision.h"
 
 namespace convscope::bench {
@@ -46,10 +47,12 @@ private:
 };
 
 // The full engine for a model that is not run as chain plus rest: each chunk of occluded copies goes through
-// the model's own forward.
+// the model's own forward. Below float32 the model is opened (OpenedModule) where its graph allows, its Conv2d
+// and Linear calls then computing on changes from the unoccluded image; else it runs whole in the compute type.
 class ModelScorer final : public ChunkScorer {
 public:
-    ModelScorer(Module* model, std::shared_ptr<OccludedChunks> chunks) : model_(model), chunks_(std::move(chunks)) {}
+    ModelScorer(Module* model, torch::Tensor image, std::shared_ptr<OccludedChunks> chunks)
+        : model_(model), image_(std::move(image)), chunks_(std::move(chunks)) {}
 
     int64_t windows_per_call() const override { return chunks_->batch(); }
 
@@ -57,21 +60,29 @@ public:
 
     torch::Tensor image_output(const torch::Tensor& image) override { return forward(image); }
 
-    // The whole model in the compute type: no activations of the unoccluded run to compute changes against.
     void use_reduced_precision(torch::ScalarType compute) override {
         reduced_ = true;
+        const torch::Tensor base_output = forward(image_);  // float32, before anything is cast
+        opened_ = OpenedModule::open(*model_, image_, base_output, compute);
+        if (opened_ || compute == torch::kFloat) return;  // TF32: the model stays float32
         compute_ = compute;
-        if (compute == torch::kFloat) return;  // TF32: the model stays float32
-        c10::InferenceMode normal(false);      // Module::to swaps parameter data: outside inference mode
+        c10::InferenceMode normal(false);  // Module::to swaps parameter data: outside inference mode
         model_->to(compute);
     }
 
     std::string precision_note() const override {
-        return reduced_ ? "the whole model in the lower precision (it does not run as chain plus rest)" : "";
+        if (!reduced_) return "";
+        if (opened_) {
+            return std::to_string(opened_->linear_calls()) +
+                   " linear layers on changes from the unoccluded run (the model opened: it does not run as chain "
+                   "plus rest)";
+        }
+        return "the whole model in the lower precision (it does not run as chain plus rest, and does not open)";
     }
 
 private:
     torch::Tensor forward(const torch::Tensor& input) {
+        if (opened_) return (*opened_)(input);
         c10::IValue out = model_->forward({input.to(compute_)});
         if (!out.isTensor()) {
             throw std::runtime_error("the model must return one tensor of class scores, got " + out.tagKind());
@@ -80,8 +91,10 @@ private:
     }
 
     Module* model_;
+    torch::Tensor image_;  // the unoccluded input, 1 x C x H x W float32
     std::shared_ptr<OccludedChunks> chunks_;
     bool reduced_ = false;
+    std::unique_ptr<OpenedModule> opened_;
     torch::ScalarType compute_ = torch::kFloat;
 };
 
@@ -256,7 +269,7 @@ EngineChoice choose_engine(EngineRequest request, const EngineInputs& in, const 
         chain = ChainDecomposition::prove(*in.model, in.image, model_output);
     } catch (const NotApplicable& e) {
         if (request == EngineRequest::Incremental) refuse(e);
-        return full_engine(request, full_macs, e.what(), std::make_shared<ModelScorer>(in.model, chunks));
+        return full_engine(request, full_macs, e.what(), std::make_shared<ModelScorer>(in.model, in.image, chunks));
     }
     auto full = std::make_shared<ChainFullScorer>(chain, chunks, in.grid->count());
     if (request == EngineRequest::Full) return full_engine(request, full_macs, "", full);

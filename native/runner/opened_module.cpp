@@ -98,6 +98,23 @@ c10::IValue OpenedModule::run(const Module& module, const std::string& method, s
             values[node->output()] = std::move(out);
         } else if (kind == c10::prim::CallFunction) {
             throw Unsupported{};
+        } else if (kind == c10::prim::ListConstruct || kind == c10::prim::TupleConstruct) {
+            // Interpreter instructions rather than operators: built here.
+            std::vector<c10::IValue> elements;
+            for (const Value* input : node->inputs()) elements.push_back(values.at(input));
+            if (kind == c10::prim::TupleConstruct) {
+                values[node->output()] = c10::ivalue::Tuple::create(std::move(elements));
+            } else {
+                c10::impl::GenericList list(node->output()->type()->expectRef<c10::ListType>().getElementType());
+                for (c10::IValue& element : elements) list.push_back(std::move(element));
+                values[node->output()] = std::move(list);
+            }
+        } else if (kind == c10::prim::ListUnpack || kind == c10::prim::TupleUnpack) {
+            const c10::IValue& packed = values.at(node->input(0));
+            const std::vector<c10::IValue> elements =
+                packed.isTuple() ? packed.toTuple()->elements().vec() : packed.toListRef().vec();
+            if (elements.size() != node->outputs().size()) throw Unsupported{};
+            for (size_t i = 0; i < elements.size(); ++i) values[node->outputs()[i]] = elements[i];
         } else {
             auto found = operations_.find(node);
             if (found == operations_.end()) {
