@@ -5,7 +5,8 @@
 // into one reused chunk tensor (OccludedChunks); the exact incremental engine (incremental_engine.h) carries each
 // window's changed patch through the chain. A model that is not proved so is run whole by the full engine
 // (ModelScorer). Every engine gives one row of model outputs per window; the map does not depend on which ran, to
-// float tolerance.
+// float tolerance. Below float32 (--precision bf16, tf32 on CUDA) they compute the changes an occlusion makes
+// against the unoccluded run's float32 activations (reduced_precision.h, opened_module.h).
 #ifndef CONVSCOPE_RUNNER_ENGINES_H
 #define CONVSCOPE_RUNNER_ENGINES_H
 
@@ -23,6 +24,8 @@
 #include "torch_glue.h"
 
 namespace convscope::bench {
+
+class ReducedPrecision;  // reduced_precision.h: how chain-plus-rest engines compute below float32
 
 // What every engine works on: the model, the unoccluded image (1 x C x H x W on the run's device), its grid
 // and its fill, and how the kernels run.
@@ -117,8 +120,6 @@ private:
     std::vector<torch::Tensor> step_inputs_;
     std::vector<torch::Tensor> step_outputs_;
 };
-
-class ReducedPrecision;
 
 // Largest difference, relative to the largest magnitude, accepted when proving a decomposition or a layer.
 constexpr double kProofTolerance = 1e-4;
