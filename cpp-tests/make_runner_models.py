@@ -6,11 +6,11 @@ that 50 x 50 patch with fill 0 drops the class-0 logit from 1 to 0, and any othe
 part of the patch it hides: drop(window) = overlap area / 2500. The right occlusion map is known by hand.
 
 chain_probe.pt: a conv/relu/maxpool/conv chain and a linear head, input 1 x 3 x 67 x 67, four classes.
-block_probe.pt: a conv/relu chain, then a residual block (a custom module whose graph the runner opens), an
-average pool and a linear head, input 1 x 3 x 67 x 67, four classes. gated_probe.pt: the same with a block whose
-forward branches on a flag (control flow: the runner runs it whole). functional_probe.pt: two convolutions with
-functional ReLUs and a spatial mean before a linear head, input 1 x 3 x 67 x 67, four classes (not chain plus
-rest: the runner opens the whole model).
+block_probe.pt: a conv/relu chain, then a residual block (shaped like torchvision's BasicBlock; a custom module
+whose graph the runner opens), an average pool and a linear head, input 1 x 3 x 67 x 67, four classes.
+gated_probe.pt: the same with a block whose forward branches on a flag (control flow: the runner runs it whole). functional_probe.pt: two convolutions (the second a
+user class named Conv2d that doubles its output) with functional ReLUs and a spatial mean before a linear head,
+input 1 x 3 x 67 x 67, four classes (not chain plus rest: the runner opens the whole model).
 
 Exits 77 (CTest's skip code here) when this Python has no torch.
 """
@@ -46,13 +46,24 @@ class ChainProbe(torch.nn.Module):
 
 
 class Residual(torch.nn.Module):
+    """Shaped like torchvision's BasicBlock with a downsampling shortcut: batch norms, an in-place ReLU, a strided
+    1 x 1 convolution in a Sequential, `out += identity`; its second convolution is grouped, with 'same' padding
+    of an even kernel (one more after than before)."""
+
     def __init__(self, channels: int) -> None:
         super().__init__()
-        self.conv1 = torch.nn.Conv2d(channels, channels, 3, padding=1)
-        self.conv2 = torch.nn.Conv2d(channels, channels, 3, padding=1)
+        nn = torch.nn
+        self.conv1 = nn.Conv2d(channels, channels, 3, stride=2, padding=1)
+        self.bn1 = nn.BatchNorm2d(channels)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv2d(channels, channels, 2, padding="same", groups=2)
+        self.bn2 = nn.BatchNorm2d(channels)
+        self.downsample = nn.Sequential(nn.Conv2d(channels, channels, 1, stride=2), nn.BatchNorm2d(channels))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.relu(x + self.conv2(torch.relu(self.conv1(x))))
+        out = self.bn2(self.conv2(self.relu(self.bn1(self.conv1(x)))))
+        out += self.downsample(x)
+        return self.relu(out)
 
 
 class GatedResidual(Residual):
@@ -61,10 +72,10 @@ class GatedResidual(Residual):
         self.shortcut = True  # a plain bool attribute: scripting keeps the branch
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out = self.conv2(torch.relu(self.conv1(x)))
+        out = self.bn2(self.conv2(self.relu(self.bn1(self.conv1(x)))))
         if self.shortcut:
-            out = out + x
-        return torch.relu(out)
+            out = out + self.downsample(x)
+        return self.relu(out)
 
 
 class BlockProbe(torch.nn.Module):
@@ -80,11 +91,23 @@ class BlockProbe(torch.nn.Module):
         return self.classifier(torch.flatten(self.pool(self.block(self.features(x))), 1))
 
 
+class Conv2d(torch.nn.Module):
+    """A user class named like torch.nn's that does more in its forward (it doubles the convolution)."""
+
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.randn(channels, channels, 3, 3) * (2.0 / (9 * channels)) ** 0.5)
+        self.bias = torch.nn.Parameter(torch.zeros(channels))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return 2.0 * torch.nn.functional.conv2d(x, self.weight, self.bias, padding=1)
+
+
 class FunctionalProbe(torch.nn.Module):
     def __init__(self) -> None:
         super().__init__()
         self.conv1 = torch.nn.Conv2d(3, 8, 5, stride=2, padding=2)
-        self.conv2 = torch.nn.Conv2d(8, 8, 3, padding=1)
+        self.conv2 = Conv2d(8)
         self.fc = torch.nn.Linear(8, 4)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -98,6 +121,11 @@ def he_initialised(make) -> torch.nn.Module:
     for m in model.modules():
         if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
             torch.nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+            torch.nn.init.normal_(m.bias, std=0.1)
+        elif isinstance(m, torch.nn.BatchNorm2d):  # statistics as if trained, so that eval mode does something
+            m.running_mean.normal_(0, 0.2)
+            m.running_var.uniform_(0.5, 2.0)
+            torch.nn.init.normal_(m.weight, 1.0, 0.1)
             torch.nn.init.normal_(m.bias, std=0.1)
     return model.eval()
 

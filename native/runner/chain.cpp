@@ -245,6 +245,14 @@ torch::Tensor Link::parameter(const std::string& name) const { return own_parame
 
 std::string module_type(const Module& module) { return type_name(module); }
 
+bool is_torch_nn(const Module& module, const std::string& type) {
+    const auto name = module.type()->name();
+    if (!name) return false;
+    const std::string qualified = name->qualifiedName();
+    static const std::string kPrefix = "__torch__.torch.nn.modules.";
+    return qualified.rfind(kPrefix, 0) == 0 && type_name(module) == type;
+}
+
 std::optional<Link> link_of(const std::string& path, const Module& module) {
     return link_of(path, type_name(module), module);
 }

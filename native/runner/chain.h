@@ -60,6 +60,10 @@ struct Link {
 // "Conv2d" for a module of type "__torch__.torch.nn.modules.conv.___torch_mangle_7.Conv2d".
 std::string module_type(const Module& module);
 
+// Whether the module is PyTorch's own torch.nn class of that name ("Conv2d", "Linear"), not a user class that
+// happens to share it (and may do more in its forward).
+bool is_torch_nn(const Module& module, const std::string& type);
+
 // The module as a chain link (a convolution, pool or point-wise module whose options are read), or nothing.
 std::optional<Link> link_of(const std::string& path, const Module& module);
 

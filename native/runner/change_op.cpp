@@ -24,7 +24,8 @@ ChangeOp ChangeOp::conv(const Link& link, const torch::Tensor& base_in, const to
     ChangeOp op;
     op.is_conv_ = true;
     op.compute_ = compute;
-    op.weight_ = link.parameter("weight").to(compute);
+    // Channels-last like the changes it convolves: oneDNN and cuDNN then take it without a reorder per call.
+    op.weight_ = channels_last(link.parameter("weight").to(compute));
     op.base_in_ = channels_last(base_in);
     op.base_out_ = channels_last(base_out);
     const Geometry& g = link.geometry;

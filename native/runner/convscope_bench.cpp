@@ -131,10 +131,11 @@ int run(const Options& o) {
     double vs_fp32 = 0, fp32_largest = 0;
     if (o.precision == Precision::Bf16 || (o.precision == Precision::Tf32 && device.cuda)) {
         const std::vector<float> exact = map;
-        apply_precision(device, o.precision);
+        // The engines record what they need of the unoccluded run in exact float32 first; then TF32 goes on.
         const torch::ScalarType compute = compute_type(o.precision);
         chosen.scorer->use_reduced_precision(compute);
         if (chosen.full != chosen.scorer) chosen.full->use_reduced_precision(compute);
+        apply_precision(device, o.precision);
         const torch::Tensor reduced = chosen.scorer->image_output(image);
         // In the lower precision the unoccluded output itself moves: similarity compares with that one.
         if (similarity) scoring.reference = reduced.detach().clone();

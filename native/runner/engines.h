@@ -55,8 +55,9 @@ public:
     // The model's output for one unoccluded or occluded image (1 x C x H x W, float32) as this engine's layers
     // compute it: the base score, and the loop baseline's forward.
     virtual torch::Tensor image_output(const torch::Tensor& image) = 0;
-    // From now on the layers compute below float32 (after apply_precision): compute is bfloat16, or float32
-    // with TF32 turned on. The chunks and patches our kernels write stay float32.
+    // From now on the layers compute below float32: compute is bfloat16, or float32 for TF32, which
+    // apply_precision turns on after this call (what an engine records of the unoccluded run here is exact
+    // float32). The chunks and patches our kernels write stay float32.
     virtual void use_reduced_precision(torch::ScalarType compute) = 0;
     // How the layers compute below float32, for the summary; empty in float32.
     virtual std::string precision_note() const = 0;

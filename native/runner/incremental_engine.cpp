@@ -115,7 +115,7 @@ void IncrementalScorer::use_reduced_precision(torch::ScalarType compute) {
     base_region_buffers_.resize(links.size());
     base_patch_buffers_.resize(links.size());
     for (size_t l = 0; l < incremental_; ++l) {
-        if (links[l].kind != LinkKind::Conv) continue;
+        if (links[l].kind != LinkKind::Conv || !reduced_->changes_link(l)) continue;
         base_region_buffers_[l] = torch::empty_like(region_buffers_[l]);
         const torch::Tensor& out = chain_->base_output(l);
         base_patch_buffers_[l] =
@@ -144,7 +144,7 @@ torch::Tensor IncrementalScorer::chain_output(int64_t from, int64_t to) {
             const torch::Tensor incoming = channels_last(patch);
             kernels.paste(incoming, at, regions);
         }
-        if (reduced_ && link.kind == LinkKind::Conv) {
+        if (reduced_ && link.kind == LinkKind::Conv && reduced_->changes_link(l)) {
             torch::Tensor base_regions = base_region_buffers_[l].narrow(0, 0, n);
             kernels.gather(padded_bases_[l], at, base_regions);
             torch::Tensor base_patches = base_patch_buffers_[l].narrow(0, 0, n);

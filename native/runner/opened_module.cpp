@@ -52,6 +52,13 @@ c10::IValue OpenedModule::run(const Module& module, const std::string& method, s
     if (graph->inputs().size() != args.size() + 1) throw Unsupported{};
     values[graph->inputs()[0]] = module._ivalue();
     for (size_t i = 0; i < args.size(); ++i) values[graph->inputs()[i + 1]] = std::move(args[i]);
+    // Each value is dropped after the last node that reads it, as TorchScript's interpreter does, so an opened
+    // model holds no more activations at once than its own forward.
+    std::unordered_map<const Value*, const Node*> last_reader;
+    for (const Node* node : graph->nodes()) {
+        for (const Value* input : node->inputs()) last_reader[input] = node;
+    }
+    for (const Value* output : graph->outputs()) last_reader.erase(output);
 
     for (const Node* node : graph->nodes()) {
         if (!node->blocks().empty()) throw Unsupported{};  // control flow: prim::If, prim::Loop
@@ -73,7 +80,8 @@ c10::IValue OpenedModule::run(const Module& module, const std::string& method, s
             for (size_t i = 1; i < node->inputs().size(); ++i) call_args.push_back(values.at(node->input(i)));
             const std::string type = module_type(callee);
             c10::IValue out;
-            if (name == "forward" && (type == "Conv2d" || type == "Linear")) {
+            // PyTorch's own Conv2d and Linear only: a user class of either name may do more in its forward.
+            if (name == "forward" && (is_torch_nn(callee, "Conv2d") || is_torch_nn(callee, "Linear"))) {
                 if (call_args.size() != 1 || !call_args[0].isTensor()) throw Unsupported{};
                 if (recording) {
                     const torch::Tensor in = call_args[0].toTensor().clone();
@@ -118,7 +126,10 @@ c10::IValue OpenedModule::run(const Module& module, const std::string& method, s
         } else {
             auto found = operations_.find(node);
             if (found == operations_.end()) {
-                if (!recording) throw Unsupported{};
+                // An operator with variable arguments also wants their count on the stack, which only
+                // TorchScript's interpreter pushes.
+                const torch::jit::Operator* op = node->maybeOperator();
+                if (!recording || !op || op->schema().is_vararg()) throw Unsupported{};
                 found = operations_.emplace(node, node->getOperation()).first;
             }
             torch::jit::Stack stack;
@@ -126,6 +137,10 @@ c10::IValue OpenedModule::run(const Module& module, const std::string& method, s
             found->second(stack);
             if (stack.size() != node->outputs().size()) throw Unsupported{};
             for (size_t i = 0; i < stack.size(); ++i) values[node->outputs()[i]] = std::move(stack[i]);
+        }
+        for (const Value* input : node->inputs()) {
+            const auto reader = last_reader.find(input);
+            if (reader != last_reader.end() && reader->second == node) values.erase(input);
         }
     }
     if (graph->outputs().size() != 1) throw Unsupported{};

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <stdexcept>
 #include <unordered_map>
 #include <vector>
 
@@ -30,7 +31,11 @@ public:
     size_t linear_calls() const { return calls_.size(); }
 
 private:
-    struct Unsupported {};
+    // A node the opened run cannot take: open() falls back on running the module whole; met later (a size that
+    // depends on the data), a runtime failure with this message.
+    struct Unsupported : std::runtime_error {
+        Unsupported() : std::runtime_error("an opened module met a node it cannot run; use --precision fp32") {}
+    };
 
     OpenedModule(Module module, torch::ScalarType compute) : module_(std::move(module)), compute_(compute) {}
     // Runs method of module on args. Recording, each Conv2d or Linear call runs the module itself and its input

@@ -6,10 +6,10 @@ namespace convscope::bench {
 
 namespace {
 
-bool has_parameters(const Module& module) {
-    for (const auto& p : module.parameters(/*recurse=*/true)) {
-        (void)p;
-        return true;
+// Whether the module is, or holds, a Conv2d or Linear of torch.nn: the layers that compute on changes.
+bool has_linear_layers(const Module& module) {
+    for (const auto& m : module.modules()) {
+        if (is_torch_nn(m, "Conv2d") || is_torch_nn(m, "Linear")) return true;
     }
     return false;
 }
@@ -26,7 +26,8 @@ ReducedPrecision::ReducedPrecision(std::shared_ptr<const ChainDecomposition> cha
     size_t changes = 0, opened = 0, wholes = 0;
     links_.resize(links.size());
     for (size_t l = 0; l < links.size(); ++l) {
-        if (links[l].kind != LinkKind::Conv) continue;
+        // A user class named Conv2d runs as it is, in float32 (on patches its padded form was proved).
+        if (links[l].kind != LinkKind::Conv || !is_torch_nn(links[l].module, "Conv2d")) continue;
         links_[l] = ChangeOp::conv(links[l], chain_->base_input(l), chain_->base_output(l), compute_);
         ++changes;
     }
@@ -39,32 +40,38 @@ ReducedPrecision::ReducedPrecision(std::shared_ptr<const ChainDecomposition> cha
         const Step& step = rest[s];
         const torch::Tensor& base_in = chain_->step_input(s);
         const torch::Tensor& base_out = chain_->step_output(s);
-        if (step.type == "Linear") {
+        if (is_torch_nn(step.module, "Linear")) {
             step_kinds_[s] = StepKind::Change;
             step_changes_[s] = ChangeOp::linear(step.module, base_in, base_out, compute_);
             ++changes;
-        } else if (!has_parameters(step.module)) {
-            step_kinds_[s] = StepKind::Float32;
+        } else if (!has_linear_layers(step.module)) {
+            step_kinds_[s] = StepKind::Float32;  // pools, ReLU, dropout, a batch or layer norm: cheap and exact
         } else if ((opened_[s] = OpenedModule::open(step.module, base_in, base_out, compute_))) {
             step_kinds_[s] = StepKind::Opened;
             changes += opened_[s]->linear_calls();
             ++opened;
         } else {
-            step_kinds_[s] = StepKind::Whole;
+            step_kinds_[s] = StepKind::Whole;  // its shift is taken on first use, in the run's arithmetic
             if (compute_ != torch::kFloat) {
                 Module module = step.module;       // a handle: casting it casts the model's module
                 c10::InferenceMode normal(false);  // Module::to swaps parameter data: outside inference mode
                 module.to(compute_);
             }
-            // A clone: an in-place module would overwrite the stored input.
-            const torch::Tensor reduced = step.forward(base_in.to(compute_).clone());
-            step_shift_[s] = base_out - reduced.to(torch::kFloat);
             ++wholes;
         }
     }
     description_ = count_of(changes, "linear layer") + " on changes from the unoccluded run";
     if (opened > 0) description_ += " (" + count_of(opened, "block") + " after the chain opened)";
     if (wholes > 0) description_ += ", " + count_of(wholes, "module") + " after the chain whole";
+}
+
+const torch::Tensor& ReducedPrecision::shift(size_t s) const {
+    if (!step_shift_[s].defined()) {
+        // A clone: an in-place module would overwrite the stored input.
+        const torch::Tensor reduced = chain_->rest()[s].forward(chain_->step_input(s).to(compute_).clone());
+        step_shift_[s] = chain_->step_output(s) - reduced.to(torch::kFloat);
+    }
+    return step_shift_[s];
 }
 
 torch::Tensor ReducedPrecision::run_links(size_t from, torch::Tensor x) const {
@@ -86,7 +93,7 @@ torch::Tensor ReducedPrecision::run_rest(torch::Tensor x) const {
             case StepKind::Change: x = (*step_changes_[s])(x); break;
             case StepKind::Float32: x = rest[s].forward(x); break;
             case StepKind::Opened: x = (*opened_[s])(x); break;
-            case StepKind::Whole: x = rest[s].forward(x.to(compute_)).to(torch::kFloat) + step_shift_[s]; break;
+            case StepKind::Whole: x = rest[s].forward(x.to(compute_)).to(torch::kFloat) + shift(s); break;
         }
     }
     return x;

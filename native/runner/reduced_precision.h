@@ -34,9 +34,9 @@ namespace convscope::bench {
 
 class ReducedPrecision {
 public:
-    // compute: bfloat16, or float32 where LibTorch already runs TF32 (apply_precision). The chain's base
-    // activations must be float32 computed before TF32 was turned on (ChainDecomposition::prove does that).
-    // Casts the steps after the chain that run whole to compute (they are the model's own modules).
+    // compute: bfloat16, or float32 for TF32. Made while LibTorch still computes exact float32 (before
+    // apply_precision turns TF32 on), so that the bases opened blocks record are exact. Casts the steps after
+    // the chain that run whole to compute (they are the model's own modules).
     ReducedPrecision(std::shared_ptr<const ChainDecomposition> chain, torch::ScalarType compute);
 
     // Links from .. the end of the chain on float32 tensors x (N x C x H x W): the chain's output in float32.
@@ -47,14 +47,21 @@ public:
                                const torch::Tensor& base_patches) const;
     // The modules after the chain on the chain's output (float32): the model's output, float32.
     torch::Tensor run_rest(torch::Tensor x) const;
+    // Whether convolution link l computes on changes (PyTorch's own Conv2d); else it runs as it is, in float32.
+    bool changes_link(size_t l) const { return links_[l].has_value(); }
     // Convolution link l's unoccluded output in channels-last memory: what base patches are gathered from.
     const torch::Tensor& base_output(size_t l) const { return links_[l]->base_output(); }
     // Which layers ran how, for the summary.
     const std::string& description() const { return description_; }
 
 private:
-    // How a module after the chain runs: a Linear on changes, parameter-free in float32, opened, or whole.
+    // How a module after the chain runs: a Linear on changes, in float32 (no Conv2d or Linear in it), opened,
+    // or whole.
     enum class StepKind { Change, Float32, Opened, Whole };
+
+    // Whole step s's float32 output minus its own on the unoccluded input, in the run's arithmetic (TF32 is on
+    // by the first run).
+    const torch::Tensor& shift(size_t s) const;
 
     std::shared_ptr<const ChainDecomposition> chain_;
     torch::ScalarType compute_;
@@ -62,7 +69,7 @@ private:
     std::vector<StepKind> step_kinds_;
     std::vector<std::optional<ChangeOp>> step_changes_;  // Change steps
     std::vector<std::shared_ptr<const OpenedModule>> opened_;  // Opened steps
-    std::vector<torch::Tensor> step_shift_;             // Whole steps: float32 minus reduced, unoccluded
+    mutable std::vector<torch::Tensor> step_shift_;     // Whole steps, once taken
     std::string description_;
 };
 

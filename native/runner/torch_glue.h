@@ -29,7 +29,8 @@ DeviceChoice choose_device(bool cuda);
 torch::ScalarType compute_type(Precision precision);
 
 // Switches LibTorch to precision: TF32 on or off in cuDNN convolutions and CUDA matrix products (only on CUDA;
-// the CPU keeps exact float32 for tf32). The engines cast what they compute in (use_reduced_precision).
+// the CPU keeps exact float32 for tf32). The engines cast what they compute in (use_reduced_precision, called
+// before this).
 void apply_precision(const DeviceChoice& device, Precision precision);
 
 // The cudaStream_t our CUDA kernels launch on: LibTorch's current stream where this runner links a CUDA build
