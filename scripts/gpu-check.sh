@@ -11,7 +11,8 @@
 #   2. writes each model as TorchScript with models/export_torchvision.py (random weights, seed 0);
 #   3. runs convscope-bench --engine incremental (it times the full engine beside it) per precision, and
 #      bench/pytorch_baseline.py (same models, weights, grid and device);
-#   4. prints JSON lines: {"check": "runner", ...} per model and precision, the baseline's
+#   4. on CUDA, checks each model's fp32 map against the CPU runner's ({"check": "cuda-agrees-with-cpu", ...});
+#   5. prints JSON lines: {"check": "runner", ...} per model and precision, the baseline's
 #      {"bench": "pytorch-baseline", ...} lines, and {"check": "compare", ...} per model and precision: our
 #      faster engine's ms per map against PyTorch's best variant of that precision, with the issue's targets.
 # --cpu does the same on the CPU (Debian's torch and libtorch-dev: precisions fp32,bf16, AlexNet only by
@@ -133,6 +134,34 @@ for m in "${model_list[@]}"; do
     grep '"occlusion-summary"' "$out/run.jsonl" | sed "s/^{/{\"model_name\": \"$m\", /" >>"$out/runner.jsonl"
   done
 done
+
+# On CUDA, the fp32 map against the CPU's, same model, input and grid: the CUDA kernels and engines end to end.
+# Float32 sums in another order differ slightly; a misplaced window or patch differs by a good part of the map.
+: >"$out/agreement.jsonl"
+if [ "$device" = cuda ]; then
+  for m in "${model_list[@]}"; do
+    args=(--model "$out/models/$m.pt" --input "3x${size}x${size}" --window "$window" --stride "$stride" --map-only)
+    if "$bench" "${args[@]}" --device cpu --map "$out/$m-cpu.npy" >/dev/null 2>"$out/run.err" &&
+       "$bench" "${args[@]}" --device cuda --map "$out/$m-cuda.npy" >/dev/null 2>>"$out/run.err"; then
+      "$python" - "$m" "$out/$m-cpu.npy" "$out/$m-cuda.npy" >>"$out/agreement.jsonl" <<'EOF_AGREE'
+import json, sys
+import numpy as np
+cpu, cuda = np.load(sys.argv[2]), np.load(sys.argv[3])
+largest = float(np.abs(cpu).max())
+diff = float(np.abs(cpu - cuda).max())
+relative = diff / largest if largest > 0 else diff
+print(json.dumps({"check": "cuda-agrees-with-cpu", "model": sys.argv[1], "precision": "fp32",
+                  "map_max_abs_difference": diff, "map_relative_difference": relative, "agrees": relative <= 1e-2}))
+EOF_AGREE
+    else
+      "$python" -c 'import json, sys; print(json.dumps({"check": "runner-error", "model": sys.argv[1],
+                    "precision": "fp32", "error": open(sys.argv[2]).read().strip()}))' "$m" "$out/run.err"
+      status=1
+    fi
+  done
+  cat "$out/agreement.jsonl"
+  grep -q '"agrees": false' "$out/agreement.jsonl" && status=1
+fi
 
 # PyTorch as a user would write it, on the same device, models, weights and grid.
 "$python" bench/pytorch_baseline.py --device "$device" --models "$models" --size "$size" --window "$window" \
