@@ -5,6 +5,7 @@
 #define CONVSCOPE_TEST_INCREMENTAL_REFERENCE_H
 
 #include <cstdint>
+#include <cmath>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -118,6 +119,37 @@ inline std::vector<cs_patch_place> random_paste_places(int count, int64_t patch_
     std::vector<cs_patch_place> places;
     for (int i = 0; i < count; ++i) places.push_back({0, 0, top(rng), left(rng), height(rng), width(rng), 0, 0});
     return places;
+}
+
+// The regions' changes as gather, paste (or fill, with patches empty) and a subtraction give them.
+inline std::vector<float> reference_changes(const std::vector<float>& base, int64_t channels, int64_t base_height,
+                                            int64_t base_width, const std::vector<float>& patches,
+                                            int64_t patch_height, int64_t patch_width, const std::vector<float>& fill,
+                                            const std::vector<cs_patch_place>& places, int64_t region_height,
+                                            int64_t region_width) {
+    const std::vector<float> unoccluded =
+        reference_gather(base, channels, base_height, base_width, places, region_height, region_width);
+    std::vector<float> occluded =
+        patches.empty()
+            ? reference_fill(fill, channels, places, unoccluded, region_height, region_width)
+            : reference_paste(patches, channels, patch_height, patch_width, places, unoccluded, region_height,
+                              region_width);
+    for (size_t i = 0; i < occluded.size(); ++i) occluded[i] -= unoccluded[i];
+    return occluded;
+}
+
+// bfloat16 bits of x by its definition: of the two bfloat16 values around x, the nearer, the one with an even
+// last bit on a tie (x finite).
+inline uint16_t reference_bfloat16(float x) {
+    uint32_t bits;
+    std::memcpy(&bits, &x, sizeof bits);
+    const uint32_t down = bits & 0xffff0000u, up = down + 0x10000u;
+    float low, high;
+    std::memcpy(&low, &down, sizeof low);
+    std::memcpy(&high, &up, sizeof high);
+    const double to_low = std::abs(static_cast<double>(x) - low), to_high = std::abs(static_cast<double>(high) - x);
+    const bool take_high = to_high < to_low || (to_high == to_low && ((down >> 16) & 1u));
+    return static_cast<uint16_t>((take_high ? up : down) >> 16);
 }
 
 inline bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {

@@ -1,5 +1,5 @@
-// Specification of convscope/incremental.h on the CPU: the gather, paste and fill kernels against naive
-// loops, cs_plan_incremental against a naive reference of which outputs an occluding window can change, and
+// Specification of convscope/incremental.h on the CPU: the gather, paste, fill and region-change kernels against
+// naive loops, cs_plan_incremental against a naive reference of which outputs an occluding window can change, and
 // end to end, an incremental forward pass of small random chains (conv, max / avg pool, point-wise layers)
 // built from the plan and the kernels, which must equal the plain occluded forward pass exactly.
 #include <algorithm>
@@ -26,6 +26,8 @@ using convscope::test::random_gather_places;
 using convscope::test::random_paste_places;
 using convscope::test::random_values;
 using convscope::test::random_windows;
+using convscope::test::reference_bfloat16;
+using convscope::test::reference_changes;
 using convscope::test::reference_fill;
 using convscope::test::reference_gather;
 using convscope::test::reference_paste;
@@ -336,6 +338,104 @@ CS_TEST(fill_rejects_invalid_arguments_and_writes_nothing) {
     CHECK_EQ(cs_fill_patches_cpu(nullptr, 0, 1, nullptr, nullptr, 4, 4, 1), kOk);
 }
 
+namespace {
+
+struct ChangeCase {
+    int64_t channels, base_height, base_width, region_height, region_width, patch_height, patch_width;
+    int count;
+};
+
+// cs_region_changes_cpu with patches (or fill, when use_fill) against gather, paste or fill, and subtract.
+void expect_changes_like_reference(const ChangeCase& k, bool use_fill, uint32_t seed, int32_t threads) {
+    std::vector<cs_patch_place> places =
+        random_gather_places(k.count, k.base_height, k.base_width, k.region_height, k.region_width, seed);
+    const std::vector<cs_patch_place> pastes =
+        random_paste_places(k.count, k.patch_height, k.patch_width, k.region_height, k.region_width, seed + 1);
+    for (size_t n = 0; n < places.size(); ++n) {
+        const cs_patch_place& q = pastes[n];
+        places[n] = {places[n].region_top, places[n].region_left, q.paste_top, q.paste_left, q.paste_height,
+                     q.paste_width, 0, 0};
+    }
+    const std::vector<float> base =
+        random_values(static_cast<size_t>(k.channels * k.base_height * k.base_width), seed + 2);
+    const std::vector<float> patches =
+        use_fill ? std::vector<float>()
+                 : random_values(static_cast<size_t>(k.count * k.channels * k.patch_height * k.patch_width), seed + 3);
+    std::vector<float> fill;
+    for (int64_t c = 0; c < k.channels; ++c) fill.push_back(0.25f * static_cast<float>(c) - 0.5f);
+    const std::vector<float> want = reference_changes(base, k.channels, k.base_height, k.base_width, patches,
+                                                      k.patch_height, k.patch_width, fill, places, k.region_height,
+                                                      k.region_width);
+    CHECK(!all_equal_to(want, 0.0f));  // the case changes something
+    const size_t size = want.size();
+    std::vector<float> got(size, kSentinel);
+    CHECK_EQ(cs_region_changes_cpu(base.data(), k.channels, k.base_height, k.base_width,
+                                   use_fill ? nullptr : patches.data(), k.patch_height, k.patch_width, fill.data(),
+                                   places.data(), k.count, k.region_height, k.region_width, CS_CHANGE_FLOAT32,
+                                   got.data(), threads),
+             kOk);
+    CHECK(same_bits(got, want));
+    std::vector<uint16_t> rounded(size, 0xdead);
+    CHECK_EQ(cs_region_changes_cpu(base.data(), k.channels, k.base_height, k.base_width,
+                                   use_fill ? nullptr : patches.data(), k.patch_height, k.patch_width, fill.data(),
+                                   places.data(), k.count, k.region_height, k.region_width, CS_CHANGE_BFLOAT16,
+                                   rounded.data(), threads),
+             kOk);
+    size_t mismatches = 0;
+    for (size_t i = 0; i < size; ++i) mismatches += rounded[i] != reference_bfloat16(want[i]);
+    CHECK_EQ(mismatches, size_t{0});
+}
+
+}  // namespace
+
+CS_TEST(region_changes_are_paste_minus_base_inside_the_clipped_rectangle_and_zero_elsewhere) {
+    for (int32_t threads : {1, 3, 0}) {
+        expect_changes_like_reference({3, 9, 11, 5, 6, 3, 4, 40}, false, 11, threads);
+        expect_changes_like_reference({1, 7, 7, 7, 7, 7, 7, 12}, false, 21, threads);  // region = base = patch
+        expect_changes_like_reference({5, 12, 10, 4, 4, 6, 5, 30}, false, 31, threads);  // patch > region
+    }
+}
+
+CS_TEST(region_changes_with_a_fill_use_the_paste_rectangle) {
+    for (int32_t threads : {1, 2}) {
+        expect_changes_like_reference({3, 9, 11, 5, 6, 1, 1, 40}, true, 41, threads);
+        expect_changes_like_reference({2, 8, 8, 8, 8, 1, 1, 9}, true, 51, threads);
+    }
+}
+
+CS_TEST(region_changes_round_to_bfloat16_to_nearest_with_ties_to_even) {
+    // One region of one pixel and four channels over a base of zeros: the change is the patch itself.
+    const std::vector<float> base(4, 0.0f);
+    // 1 + 2^-8 lies halfway between 1 and 1 + 2^-7 (even: 1); 1 + 3 * 2^-8 halfway between 1 + 2^-7 and
+    // 1 + 2^-6 (even: 1 + 2^-6); -1 - 2^-9 rounds to -1; 3 * 2^-130 is subnormal and keeps its bits.
+    const std::vector<float> patch = {1.00390625f, 1.01171875f, -1.001953125f, std::ldexp(3.0f, -130)};
+    const cs_patch_place place = {0, 0, 0, 0, 0, 0, 0, 0};
+    std::vector<uint16_t> out(4, 0xdead);
+    CHECK_EQ(cs_region_changes_cpu(base.data(), 4, 1, 1, patch.data(), 1, 1, nullptr, &place, 1, 1, 1,
+                                   CS_CHANGE_BFLOAT16, out.data(), 1),
+             kOk);
+    CHECK_EQ(out[0], uint16_t{0x3f80});
+    CHECK_EQ(out[1], uint16_t{0x3f82});
+    CHECK_EQ(out[2], uint16_t{0xbf80});
+    CHECK_EQ(out[3], reference_bfloat16(std::ldexp(3.0f, -130)));
+}
+
+CS_TEST(region_changes_reject_invalid_arguments_and_write_nothing) {
+    const std::vector<float> base(2 * 3 * 3, 1.0f), patch(2 * 2 * 2, 2.0f), fill(2, 0.0f);
+    std::vector<float> out(2 * 2 * 2, kSentinel);
+    const cs_patch_place inside = {1, 1, 0, 0, 2, 2, 0, 0}, outside = {2, 1, 0, 0, 2, 2, 0, 0};
+    auto call = [&](const float* b, const float* p, const float* f, const cs_patch_place* at, int32_t type) {
+        return cs_region_changes_cpu(b, 2, 3, 3, p, 2, 2, f, at, 1, 2, 2, type, out.data(), 1);
+    };
+    CHECK_EQ(call(base.data(), patch.data(), nullptr, &inside, 2), kInvalid);           // no such type
+    CHECK_EQ(call(base.data(), patch.data(), nullptr, &outside, CS_CHANGE_FLOAT32), kInvalid);  // past the base
+    CHECK_EQ(call(base.data(), nullptr, nullptr, &inside, CS_CHANGE_FLOAT32), kInvalid);  // neither patch nor fill
+    CHECK_EQ(call(nullptr, patch.data(), nullptr, &inside, CS_CHANGE_FLOAT32), kInvalid);
+    CHECK(all_equal_to(out, kSentinel));
+    CHECK_EQ(call(base.data(), nullptr, fill.data(), &inside, CS_CHANGE_FLOAT32), kOk);  // fill: paste 2 x 2
+    CHECK(all_equal_to(out, -1.0f));
+}
+
 CS_TEST(cuda_twins_exist_in_every_build) {
     if (cs_cuda_device_count() != 0) {
         std::printf("a CUDA device is present: test_incremental_cuda covers the twins\n");
@@ -350,6 +450,9 @@ CS_TEST(cuda_twins_exist_in_every_build) {
     CHECK_EQ(cs_gather_regions_cuda(&one, 1, 1, 1, &p, 1, 1, 1, &out, nullptr), unavailable);
     CHECK_EQ(cs_paste_patches_cuda(&one, 1, 1, 1, 1, &p, &out, 1, 1, nullptr), unavailable);
     CHECK_EQ(cs_fill_patches_cuda(&one, 1, 1, &p, &out, 1, 1, nullptr), unavailable);
+    CHECK_EQ(cs_region_changes_cuda(&one, 1, 1, 1, &one, 1, 1, nullptr, &p, 1, 1, 1, CS_CHANGE_FLOAT32, &out,
+                                    nullptr),
+             unavailable);
     CHECK_EQ(out, -7.0f);
     if (cs_cuda_compiled()) {
         // Argument checks come first, in the CUDA build as in the CPU kernels.
@@ -357,6 +460,7 @@ CS_TEST(cuda_twins_exist_in_every_build) {
         CHECK_EQ(cs_paste_patches_cuda(&one, 1, 0, 1, 1, &p, &out, 1, 1, nullptr), kInvalid);
         CHECK_EQ(cs_fill_patches_cuda(&one, 1, 1, &p, &out, 1, 0, nullptr), kInvalid);
         CHECK_EQ(cs_fill_patches_cuda(nullptr, 0, 1, nullptr, nullptr, 1, 1, nullptr), kOk);
+        CHECK_EQ(cs_region_changes_cuda(&one, 1, 1, 1, &one, 1, 1, nullptr, &p, 1, 1, 1, 7, &out, nullptr), kInvalid);
     }
 }
 

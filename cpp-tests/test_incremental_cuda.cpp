@@ -1,5 +1,5 @@
-// Specification of the CUDA kernels of convscope/incremental.h: each returns what its CPU twin returns, bit
-// for bit, on the same channels-last inputs (regions at every border, patches and rectangles sticking out of
+// Specification of the CUDA kernels of convscope/incremental.h (gather, paste, fill, region changes): each
+// returns what its CPU twin returns, bit for bit, on the same channels-last inputs (regions at every border, patches and rectangles sticking out of
 // their regions on every side, one channel to many, more windows than one grid column holds, windows that move
 // more floats than one grid row of blocks covers). The CPU tests pin the layout itself.
 // Built whenever CUDA is compiled in; on a machine without a CUDA device it reports SKIPPED and exits 77,
@@ -102,7 +102,61 @@ void expect_fill_like_cpu(int64_t channels, const std::vector<cs_patch_place>& p
     CHECK(same_bits(fill_on_gpu(fill, places, before, region_height, region_width), expected));
 }
 
+// Region changes on both sides, float32 and bfloat16 bits, from patches or (use_fill) a fill; the device output
+// starts as all bits set, so an element the kernel misses shows.
+void expect_changes_like_cpu(int64_t channels, int64_t base_height, int64_t base_width, int64_t region_height,
+                             int64_t region_width, int64_t patch_height, int64_t patch_width, int count,
+                             bool use_fill, uint32_t seed) {
+    std::vector<cs_patch_place> places =
+        random_gather_places(count, base_height, base_width, region_height, region_width, seed);
+    const std::vector<cs_patch_place> pastes =
+        random_paste_places(count, patch_height, patch_width, region_height, region_width, seed + 1);
+    for (size_t n = 0; n < places.size(); ++n) {
+        const cs_patch_place& q = pastes[n];
+        places[n] = {places[n].region_top, places[n].region_left, q.paste_top, q.paste_left, q.paste_height,
+                     q.paste_width, 0, 0};
+    }
+    const std::vector<float> base = random_values(static_cast<size_t>(channels * base_height * base_width), seed + 2);
+    const std::vector<float> patches =
+        random_values(static_cast<size_t>(count * channels * patch_height * patch_width), seed + 3);
+    std::vector<float> fill;
+    for (int64_t c = 0; c < channels; ++c) fill.push_back(0.5f - 0.25f * static_cast<float>(c));
+    const size_t size = static_cast<size_t>(count * channels * region_height * region_width);
+    DeviceBuffer<float> d_base(base), d_patches(patches), d_fill(fill);
+    DeviceBuffer<cs_patch_place> d_places(places);
+    const float* h_patches = use_fill ? nullptr : patches.data();
+    const float* g_patches = use_fill ? nullptr : d_patches.ptr;
+    // Both sides in one element type (float32, or uint16_t bfloat16 bits), compared bit for bit.
+    auto same_on_both = [&](auto element, int32_t type) {
+        using T = decltype(element);
+        std::vector<T> want(size);
+        CHECK_EQ(cs_region_changes_cpu(base.data(), channels, base_height, base_width, h_patches, patch_height,
+                                       patch_width, fill.data(), places.data(), count, region_height, region_width,
+                                       type, want.data(), 0),
+                 kOk);
+        DeviceBuffer<T> d_out(size);
+        CUDA_CHECK(cudaMemset(d_out.ptr, 0xff, size * sizeof(T)));
+        CHECK_EQ(cs_region_changes_cuda(d_base.ptr, channels, base_height, base_width, g_patches, patch_height,
+                                        patch_width, d_fill.ptr, d_places.ptr, count, region_height, region_width,
+                                        type, d_out.ptr, nullptr),
+                 kOk);
+        CUDA_CHECK(cudaDeviceSynchronize());
+        const std::vector<T> got = d_out.to_host();
+        CHECK(std::memcmp(got.data(), want.data(), size * sizeof(T)) == 0);
+    };
+    same_on_both(float{}, CS_CHANGE_FLOAT32);
+    same_on_both(uint16_t{}, CS_CHANGE_BFLOAT16);
+}
+
 }  // namespace
+
+CS_TEST(region_changes_match_the_cpu_in_float32_and_bfloat16) {
+    expect_changes_like_cpu(3, 9, 11, 5, 6, 3, 4, 40, false, 1);
+    expect_changes_like_cpu(5, 12, 10, 4, 4, 6, 5, 30, false, 2);    // patches larger than their regions
+    expect_changes_like_cpu(3, 9, 11, 5, 6, 1, 1, 40, true, 3);      // layer 0: a fill over paste rectangles
+    expect_changes_like_cpu(1, 9, 11, 2, 2, 1, 1, 70000, false, 4);     // more windows than one grid column
+    expect_changes_like_cpu(64, 70, 70, 64, 65, 20, 20, 3, false, 5);   // a region larger than one grid row
+}
 
 CS_TEST(gather_matches_the_cpu_at_every_border) {
     expect_gather_like_cpu(3, 9, 11, random_gather_places(40, 9, 11, 4, 5, 1), 4, 5, 1);
@@ -244,6 +298,11 @@ CS_TEST(invalid_arguments_are_rejected_before_launch) {
     CHECK_EQ(cs_gather_regions_cuda(nullptr, 1, 4, 4, nullptr, 0, 2, 2, nullptr, nullptr), kOk);
     CHECK_EQ(cs_paste_patches_cuda(nullptr, 0, 1, 2, 2, nullptr, nullptr, 4, 4, nullptr), kOk);
     CHECK_EQ(cs_fill_patches_cuda(nullptr, 0, 1, nullptr, nullptr, 4, 4, nullptr), kOk);
+    CHECK_EQ(cs_region_changes_cuda(b, 1, 4, 4, b, 2, 2, nullptr, p, 1, 2, 2, 2, b, nullptr), kInvalid);
+    CHECK_EQ(cs_region_changes_cuda(b, 1, 4, 4, nullptr, 2, 2, nullptr, p, 1, 2, 2, CS_CHANGE_FLOAT32, b, nullptr),
+             kInvalid);
+    CHECK_EQ(cs_region_changes_cuda(nullptr, 1, 4, 4, b, 2, 2, nullptr, p, 1, 2, 2, CS_CHANGE_FLOAT32, b, nullptr),
+             kInvalid);
     CUDA_CHECK(cudaDeviceSynchronize());
     const std::vector<float> after = buf.to_host();
     CHECK(std::all_of(after.begin(), after.end(), [](float v) { return v == 0.0f; }));

@@ -65,9 +65,8 @@ torch::Tensor ChangeOp::operator()(const torch::Tensor& x) const {
     return plus(apply(change(x, base_in_), false), base_out_);
 }
 
-torch::Tensor ChangeOp::on_regions(const torch::Tensor& regions, const torch::Tensor& base_regions,
-                                   const torch::Tensor& base_patches) const {
-    return plus(apply(change(regions, base_regions), true), base_patches);
+torch::Tensor ChangeOp::on_region_changes(const torch::Tensor& changes, const torch::Tensor& base_patches) const {
+    return plus(apply(changes, true), base_patches);
 }
 
 }  // namespace convscope::bench

@@ -22,10 +22,9 @@ public:
 
     // The layer on x (N x the base input's shape), padded as the module pads.
     torch::Tensor operator()(const torch::Tensor& x) const;
-    // A convolution on regions that already hold its padding, given the unoccluded regions at the same places
-    // and the unoccluded output at each output patch: the output patches.
-    torch::Tensor on_regions(const torch::Tensor& regions, const torch::Tensor& base_regions,
-                             const torch::Tensor& base_patches) const;
+    // A convolution on the changes of regions that already hold its padding (in the compute type), given the
+    // unoccluded output at each output patch: the output patches.
+    torch::Tensor on_region_changes(const torch::Tensor& changes, const torch::Tensor& base_patches) const;
     // The unoccluded output (channels-last for a convolution).
     const torch::Tensor& base_output() const { return base_out_; }
 

@@ -80,6 +80,24 @@ struct Kernels {
               "paste");
     }
 
+    // changes (N x C x RH x RW, float32 or bfloat16) = the regions' changes against base (padded, 1 x C x BH x
+    // BW) at the places: incoming patches pasted, or with incoming null the fill, minus the base (see
+    // cs_region_changes_cpu). What gather, paste or fill, a second gather and a subtraction give, in one pass.
+    void region_changes(const torch::Tensor& base, const torch::Tensor* incoming, const torch::Tensor& fill,
+                        const cs_patch_place* at, torch::Tensor& changes) const {
+        const int64_t n = changes.size(0);
+        const int32_t type = changes.scalar_type() == torch::kBFloat16 ? CS_CHANGE_BFLOAT16 : CS_CHANGE_FLOAT32;
+        const float* patches = incoming ? incoming->data_ptr<float>() : nullptr;
+        const int64_t ph = incoming ? incoming->size(2) : 1, pw = incoming ? incoming->size(3) : 1;
+        check(cuda ? cs_region_changes_cuda(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3), patches,
+                                            ph, pw, fill.data_ptr<float>(), at, n, changes.size(2), changes.size(3),
+                                            type, changes.data_ptr(), stream)
+                   : cs_region_changes_cpu(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3), patches,
+                                           ph, pw, fill.data_ptr<float>(), at, n, changes.size(2), changes.size(3),
+                                           type, changes.data_ptr(), threads),
+              "region change");
+    }
+
     // Fills each region's paste rectangle with fill (C values) per channel: the occluding windows.
     void fill(const torch::Tensor& fill, const cs_patch_place* at, torch::Tensor& regions) const {
         const int64_t n = regions.size(0);
@@ -109,14 +127,15 @@ torch::Tensor IncrementalScorer::padded_base(size_t l, const torch::Tensor& inpu
 
 void IncrementalScorer::use_reduced_precision(torch::ScalarType compute) {
     ChainScorer::use_reduced_precision(compute);
-    // A patch convolution computes on the change of its regions, so it also gathers the unoccluded regions and
-    // the unoccluded output at its patch; the bases stay the exact float32 ones.
+    // A patch convolution computes on its regions' changes (written by cs_region_changes_* in the compute type)
+    // and adds the unoccluded output at its patch back; the bases stay the exact float32 ones.
     const std::vector<Link>& links = chain_->links();
-    base_region_buffers_.resize(links.size());
+    change_buffers_.resize(links.size());
     base_patch_buffers_.resize(links.size());
     for (size_t l = 0; l < incremental_; ++l) {
         if (links[l].kind != LinkKind::Conv || !reduced_->changes_link(l)) continue;
-        base_region_buffers_[l] = torch::empty_like(region_buffers_[l]);
+        change_buffers_[l] = torch::empty_like(region_buffers_[l], region_buffers_[l].options().dtype(compute),
+                                               torch::MemoryFormat::ChannelsLast);
         const torch::Tensor& out = chain_->base_output(l);
         base_patch_buffers_[l] =
             torch::empty({region_buffers_[l].size(0), out.size(1), patch_sizes_[l][0], patch_sizes_[l][1]},
@@ -135,25 +154,25 @@ torch::Tensor IncrementalScorer::chain_output(int64_t from, int64_t to) {
             patch = link.forward(patch);
             continue;
         }
-        torch::Tensor regions = region_buffers_[l].narrow(0, 0, n);
         const cs_patch_place* at = place_at(places_, static_cast<int64_t>(l) * window_count_ + from);
+        const torch::Tensor incoming = l == 0 ? torch::Tensor() : channels_last(patch);
+        if (reduced_ && link.kind == LinkKind::Conv && reduced_->changes_link(l)) {
+            torch::Tensor changes = change_buffers_[l].narrow(0, 0, n);
+            kernels.region_changes(padded_bases_[l], l == 0 ? nullptr : &incoming, fill_, at, changes);
+            torch::Tensor base_patches = base_patch_buffers_[l].narrow(0, 0, n);
+            kernels.gather(reduced_->base_output(l),
+                           place_at(patch_places_, static_cast<int64_t>(l) * window_count_ + from), base_patches);
+            patch = reduced_->conv_patches(l, changes, base_patches);
+            continue;
+        }
+        torch::Tensor regions = region_buffers_[l].narrow(0, 0, n);
         kernels.gather(padded_bases_[l], at, regions);
         if (l == 0) {
             kernels.fill(fill_, at, regions);
         } else {
-            const torch::Tensor incoming = channels_last(patch);
             kernels.paste(incoming, at, regions);
         }
-        if (reduced_ && link.kind == LinkKind::Conv && reduced_->changes_link(l)) {
-            torch::Tensor base_regions = base_region_buffers_[l].narrow(0, 0, n);
-            kernels.gather(padded_bases_[l], at, base_regions);
-            torch::Tensor base_patches = base_patch_buffers_[l].narrow(0, 0, n);
-            kernels.gather(reduced_->base_output(l),
-                           place_at(patch_places_, static_cast<int64_t>(l) * window_count_ + from), base_patches);
-            patch = reduced_->conv_patches(l, regions, base_regions, base_patches);
-        } else {
-            patch = apply(l, regions);
-        }
+        patch = apply(l, regions);
     }
     torch::Tensor full = full_buffer_.narrow(0, 0, n);
     const cs_patch_place* at = place_at(switch_places_, from);

@@ -80,9 +80,9 @@ torch::Tensor ReducedPrecision::run_links(size_t from, torch::Tensor x) const {
     return x;
 }
 
-torch::Tensor ReducedPrecision::conv_patches(size_t l, const torch::Tensor& regions, const torch::Tensor& base_regions,
+torch::Tensor ReducedPrecision::conv_patches(size_t l, const torch::Tensor& changes,
                                              const torch::Tensor& base_patches) const {
-    return links_[l]->on_regions(regions, base_regions, base_patches);
+    return links_[l]->on_region_changes(changes, base_patches);
 }
 
 torch::Tensor ReducedPrecision::run_rest(torch::Tensor x) const {

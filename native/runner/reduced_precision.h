@@ -41,10 +41,9 @@ public:
 
     // Links from .. the end of the chain on float32 tensors x (N x C x H x W): the chain's output in float32.
     torch::Tensor run_links(size_t from, torch::Tensor x) const;
-    // Convolution link l on regions that already hold its padding (the incremental engine's), given the same
-    // regions of the unoccluded input and the unoccluded output at each output patch: the patches, float32.
-    torch::Tensor conv_patches(size_t l, const torch::Tensor& regions, const torch::Tensor& base_regions,
-                               const torch::Tensor& base_patches) const;
+    // Convolution link l on the changes of regions that already hold its padding (the incremental engine's, in
+    // the compute type), given the unoccluded output at each output patch: the patches, float32.
+    torch::Tensor conv_patches(size_t l, const torch::Tensor& changes, const torch::Tensor& base_patches) const;
     // The modules after the chain on the chain's output (float32): the model's output, float32.
     torch::Tensor run_rest(torch::Tensor x) const;
     // Whether convolution link l computes on changes (PyTorch's own Conv2d); else it runs as it is, in float32.

@@ -1,4 +1,5 @@
-// CUDA kernels of convscope/incremental.h on channels-last buffers: gather, paste and fill, one launch each.
+// CUDA kernels of convscope/incremental.h on channels-last buffers: gather, paste, fill and the regions' changes,
+// one launch each.
 // blockIdx.y walks the windows (a grid-stride loop past gridDim.y's limit) and the x dimension walks, in
 // memory order, the floats one window moves: a rectangle of rows, each row rw * C contiguous floats in both
 // source and destination (NHWC), so neighbouring threads touch neighbouring floats (coalesced) and a thread
@@ -18,7 +19,9 @@ namespace {
 
 using convscope::detail::clip_span;
 using convscope::detail::plane_batches_are_valid;
+using convscope::detail::region_changes_args_are_valid;
 using convscope::detail::Span;
+using convscope::detail::to_bfloat16_bits;
 
 constexpr int kThreadsPerBlock = 256;
 constexpr int64_t kMaxBlocksPerWindow = 1024;  // beyond this the x loop strides; keeps launches bounded
@@ -94,6 +97,49 @@ __global__ void fill_patches_kernel(const float* __restrict__ fill, Index channe
             const Index y = i / row_len;
             const Index x = i - y * row_len;
             dst[static_cast<int64_t>(y) * dst_row + x] = fill[x % channels];
+        }
+    }
+}
+
+struct StoreFloat {
+    __device__ float operator()(float v) const { return v; }
+};
+struct StoreBfloat16 {
+    __device__ uint16_t operator()(float v) const { return to_bfloat16_bits(v); }
+};
+
+// Every element of region n: v - base inside the clipped paste rectangle, 0 elsewhere (as the CPU twin), v from
+// the patch or, with patches NULL, fill[c]. The difference and its rounding are the same float operations as on
+// the CPU, so the results are bit-identical.
+template <typename Index, typename Out, typename Store>
+__global__ void region_changes_kernel(const float* __restrict__ base, int64_t base_width, Index channels,
+                                      const float* __restrict__ patches, int64_t patch_height, int64_t patch_width,
+                                      const float* __restrict__ fill, const cs_patch_place* __restrict__ places,
+                                      int64_t count, Index region_height, Index region_width,
+                                      Out* __restrict__ changes, Store store) {
+    const Index row_len = region_width * channels;
+    const Index size = region_height * row_len;
+    const Index stride = static_cast<Index>(gridDim.x) * blockDim.x;
+    const int64_t base_row = base_width * channels;
+    for (int64_t n = blockIdx.y; n < count; n += gridDim.y) {
+        const cs_patch_place p = places[n];
+        const Span rows = clip_span(p.paste_top, patches ? patch_height : p.paste_height, region_height);
+        const Span cols = clip_span(p.paste_left, patches ? patch_width : p.paste_width, region_width);
+        const float* src = base + (p.region_top * base_width + p.region_left) * channels;
+        Out* dst = changes + n * static_cast<int64_t>(size);
+        for (Index i = static_cast<Index>(blockIdx.x) * blockDim.x + threadIdx.x; i < size; i += stride) {
+            const Index y = i / row_len;
+            const Index xc = i - y * row_len;
+            const Index x = xc / channels;
+            const Index c = xc - x * channels;
+            float change = 0.0f;
+            if (y >= rows.begin && y < rows.end && x >= cols.begin && x < cols.end) {
+                const float v = patches ? patches[((n * patch_height + (y - p.paste_top)) * patch_width +
+                                                   (x - p.paste_left)) * channels + c]
+                                        : fill[c];
+                change = v - src[static_cast<int64_t>(y) * base_row + xc];
+            }
+            dst[i] = store(change);
         }
     }
 }
@@ -181,6 +227,51 @@ extern "C" int cs_fill_patches_cuda(const float* fill, int64_t count, int64_t ch
     } else {
         fill_patches_kernel<int64_t><<<l.grid, l.block, 0, s>>>(fill, channels, places, count, region_height,
                                                                 region_width, regions);
+    }
+    return convscope::detail::status_after_launch();
+}
+
+namespace {
+
+template <typename Out, typename Store>
+void launch_region_changes(const float* base, int64_t channels, int64_t base_width, const float* patches,
+                           int64_t patch_height, int64_t patch_width, const float* fill,
+                           const cs_patch_place* places, int64_t count, int64_t region_height,
+                           int64_t region_width, Out* changes, cudaStream_t s) {
+    const int64_t size = region_height * region_width * channels;
+    const Launch l = launch_for(count, size);
+    if (fits_32_bits(size)) {
+        region_changes_kernel<uint32_t><<<l.grid, l.block, 0, s>>>(
+            base, base_width, static_cast<uint32_t>(channels), patches, patch_height, patch_width, fill, places,
+            count, static_cast<uint32_t>(region_height), static_cast<uint32_t>(region_width), changes, Store{});
+    } else {
+        region_changes_kernel<int64_t><<<l.grid, l.block, 0, s>>>(base, base_width, channels, patches,
+                                                                  patch_height, patch_width, fill, places, count,
+                                                                  region_height, region_width, changes, Store{});
+    }
+}
+
+}  // namespace
+
+extern "C" int cs_region_changes_cuda(const float* base, int64_t channels, int64_t base_height,
+                                      int64_t base_width, const float* patches, int64_t patch_height,
+                                      int64_t patch_width, const float* fill, const cs_patch_place* places,
+                                      int64_t count, int64_t region_height, int64_t region_width,
+                                      int32_t change_type, void* changes, void* stream) {
+    if (!region_changes_args_are_valid(count, channels, base_height, base_width, patches, patch_height, patch_width,
+                                       region_height, region_width, change_type, base, fill, places, changes)) {
+        return CS_INVALID_ARGUMENT;
+    }
+    if (count == 0) return CS_OK;
+    cudaStream_t s = static_cast<cudaStream_t>(stream);
+    if (change_type == CS_CHANGE_BFLOAT16) {
+        launch_region_changes<uint16_t, StoreBfloat16>(base, channels, base_width, patches, patch_height, patch_width,
+                                                       fill, places, count, region_height, region_width,
+                                                       static_cast<uint16_t*>(changes), s);
+    } else {
+        launch_region_changes<float, StoreFloat>(base, channels, base_width, patches, patch_height, patch_width,
+                                                 fill, places, count, region_height, region_width,
+                                                 static_cast<float*>(changes), s);
     }
     return convscope::detail::status_after_launch();
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "convscope/incremental.h"
 #include "convscope/occlusion.h"
 
 // Marks helpers that CUDA kernels call too; plain inline functions for the host compiler.
@@ -48,6 +49,21 @@ inline bool plane_batches_are_valid(int64_t count, int64_t channels, int64_t a_h
            batch_shape_is_valid(channels, b_height, b_width, count);
 }
 
+// Arguments of cs_region_changes_cpu / _cuda other than places' bounds: shapes (a patch's only where there are
+// patches), the output type, and pointers where anything is written.
+inline bool region_changes_args_are_valid(int64_t count, int64_t channels, int64_t base_height, int64_t base_width,
+                                          const void* patches, int64_t patch_height, int64_t patch_width,
+                                          int64_t region_height, int64_t region_width, int32_t change_type,
+                                          const void* base, const void* fill, const void* places,
+                                          const void* changes) {
+    if (!plane_batches_are_valid(count, channels, base_height, base_width, region_height, region_width) ||
+        (patches && !plane_batches_are_valid(count, channels, patch_height, patch_width, 1, 1)) ||
+        (change_type != CS_CHANGE_FLOAT32 && change_type != CS_CHANGE_BFLOAT16)) {
+        return false;
+    }
+    return count == 0 || (base && places && changes && (patches || fill));
+}
+
 // The part of a window inside an extent of `size` pixels along one axis: [begin, end), possibly empty.
 // Computed in 64 bits, so start + length cannot overflow. Host and device code share it, so the CPU and
 // CUDA kernels clip alike.
@@ -62,6 +78,21 @@ CS_HOST_DEVICE inline Span clip_span(int64_t start, int64_t length, int64_t size
     begin = begin < 0 ? 0 : (begin > size ? size : begin);
     end = end < begin ? begin : (end > size ? size : end);
     return {begin, end};
+}
+
+// bfloat16 bits of x, rounded to nearest with ties to even (as LibTorch rounds): the upper half of x's bits,
+// rounded; a NaN stays a (quiet) NaN.
+CS_HOST_DEVICE inline uint16_t to_bfloat16_bits(float x) {
+    uint32_t bits;
+    static_assert(sizeof bits == sizeof x, "float is 32 bits");
+#ifdef __CUDA_ARCH__
+    bits = __float_as_uint(x);
+#else
+    __builtin_memcpy(&bits, &x, sizeof bits);
+#endif
+    if ((bits & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((bits >> 16) | 0x40u);
+    bits += 0x7fffu + ((bits >> 16) & 1u);
+    return static_cast<uint16_t>(bits >> 16);
 }
 
 }  // namespace convscope::detail

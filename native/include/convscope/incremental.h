@@ -173,6 +173,25 @@ int cs_paste_patches_cpu(const float* patches, int64_t count, int64_t channels, 
 int cs_fill_patches_cpu(const float* fill, int64_t count, int64_t channels, const cs_patch_place* places,
                         float* regions, int64_t region_height, int64_t region_width, int32_t threads);
 
+/* Element types of cs_region_changes_*'s output. */
+enum cs_change_type { CS_CHANGE_FLOAT32 = 0, CS_CHANGE_BFLOAT16 = 1 };
+
+/*
+ * The change that occluding makes to each region of a layer's padded base input, for a convolution computed on
+ * changes (the C++ runner's --precision bf16): inside the paste rectangle of places[n], clipped to the region,
+ *   changes[n][y][x][c] = v - base[places[n].region_top + y][places[n].region_left + x][c]
+ * where v is patches[n][y - paste_top][x - paste_left][c] (a patch_height x patch_width rectangle) or, with
+ * patches NULL, fill[c] (a paste_height x paste_width rectangle: layer 0's window); 0 elsewhere in the region.
+ * One pass for what gather, paste or fill, a gather of the unoccluded regions and a subtraction give. The
+ * difference is taken in float32 and stored as float32 (change_type CS_CHANGE_FLOAT32) or as bfloat16 bits
+ * rounded to nearest, ties to even (CS_CHANGE_BFLOAT16, uint16_t elements). Every region must lie inside base
+ * (checked on the CPU, else CS_INVALID_ARGUMENT); patch sizes are ignored with patches NULL.
+ */
+int cs_region_changes_cpu(const float* base, int64_t channels, int64_t base_height, int64_t base_width,
+                          const float* patches, int64_t patch_height, int64_t patch_width, const float* fill,
+                          const cs_patch_place* places, int64_t count, int64_t region_height,
+                          int64_t region_width, int32_t change_type, void* changes, int32_t threads);
+
 /*
  * CUDA twins: the same arguments and results with device pointers (places included), launched on stream (a
  * cudaStream_t; NULL = the legacy default stream), returning after the launch. Region bounds are not checked
@@ -187,6 +206,10 @@ int cs_paste_patches_cuda(const float* patches, int64_t count, int64_t channels,
                           int64_t region_height, int64_t region_width, void* stream);
 int cs_fill_patches_cuda(const float* fill, int64_t count, int64_t channels, const cs_patch_place* places,
                          float* regions, int64_t region_height, int64_t region_width, void* stream);
+int cs_region_changes_cuda(const float* base, int64_t channels, int64_t base_height, int64_t base_width,
+                           const float* patches, int64_t patch_height, int64_t patch_width, const float* fill,
+                           const cs_patch_place* places, int64_t count, int64_t region_height,
+                           int64_t region_width, int32_t change_type, void* changes, void* stream);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -16,3 +16,9 @@ extern "C" int cs_fill_patches_cuda(const float*, int64_t, int64_t, const cs_pat
                                     int64_t, void*) {
     return CS_CUDA_UNAVAILABLE;
 }
+
+extern "C" int cs_region_changes_cuda(const float*, int64_t, int64_t, int64_t, const float*, int64_t, int64_t,
+                                      const float*, const cs_patch_place*, int64_t, int64_t, int64_t, int32_t, void*,
+                                      void*) {
+    return CS_CUDA_UNAVAILABLE;
+}
