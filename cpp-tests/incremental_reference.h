@@ -152,6 +152,23 @@ inline uint16_t reference_bfloat16(float x) {
     return static_cast<uint16_t>((take_high ? up : down) >> 16);
 }
 
+// Places for the region-change kernels: region corners as random_gather_places gives them, paste rectangles
+// as random_paste_places gives them (seed + 1).
+inline std::vector<cs_patch_place> random_change_places(int count, int64_t base_height, int64_t base_width,
+                                                        int64_t region_height, int64_t region_width,
+                                                        int64_t patch_height, int64_t patch_width, uint32_t seed) {
+    std::vector<cs_patch_place> places =
+        random_gather_places(count, base_height, base_width, region_height, region_width, seed);
+    const std::vector<cs_patch_place> pastes =
+        random_paste_places(count, patch_height, patch_width, region_height, region_width, seed + 1);
+    for (size_t n = 0; n < places.size(); ++n) {
+        const cs_patch_place& q = pastes[n];
+        places[n] = {places[n].region_top, places[n].region_left, q.paste_top, q.paste_left, q.paste_height,
+                     q.paste_width, 0, 0};
+    }
+    return places;
+}
+
 inline bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
     return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }

@@ -22,6 +22,7 @@
 using convscope::test::captum_windows;
 using convscope::test::nhwc;
 using convscope::test::numbered;
+using convscope::test::random_change_places;
 using convscope::test::random_gather_places;
 using convscope::test::random_paste_places;
 using convscope::test::random_values;
@@ -347,15 +348,8 @@ struct ChangeCase {
 
 // cs_region_changes_cpu with patches (or fill, when use_fill) against gather, paste or fill, and subtract.
 void expect_changes_like_reference(const ChangeCase& k, bool use_fill, uint32_t seed, int32_t threads) {
-    std::vector<cs_patch_place> places =
-        random_gather_places(k.count, k.base_height, k.base_width, k.region_height, k.region_width, seed);
-    const std::vector<cs_patch_place> pastes =
-        random_paste_places(k.count, k.patch_height, k.patch_width, k.region_height, k.region_width, seed + 1);
-    for (size_t n = 0; n < places.size(); ++n) {
-        const cs_patch_place& q = pastes[n];
-        places[n] = {places[n].region_top, places[n].region_left, q.paste_top, q.paste_left, q.paste_height,
-                     q.paste_width, 0, 0};
-    }
+    const std::vector<cs_patch_place> places = random_change_places(
+        k.count, k.base_height, k.base_width, k.region_height, k.region_width, k.patch_height, k.patch_width, seed);
     const std::vector<float> base =
         random_values(static_cast<size_t>(k.channels * k.base_height * k.base_width), seed + 2);
     const std::vector<float> patches =

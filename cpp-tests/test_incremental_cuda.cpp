@@ -18,6 +18,7 @@
 #include "occlusion_reference.h"
 
 using convscope::test::captum_windows;
+using convscope::test::random_change_places;
 using convscope::test::random_gather_places;
 using convscope::test::random_paste_places;
 using convscope::test::random_values;
@@ -107,15 +108,8 @@ void expect_fill_like_cpu(int64_t channels, const std::vector<cs_patch_place>& p
 void expect_changes_like_cpu(int64_t channels, int64_t base_height, int64_t base_width, int64_t region_height,
                              int64_t region_width, int64_t patch_height, int64_t patch_width, int count,
                              bool use_fill, uint32_t seed) {
-    std::vector<cs_patch_place> places =
-        random_gather_places(count, base_height, base_width, region_height, region_width, seed);
-    const std::vector<cs_patch_place> pastes =
-        random_paste_places(count, patch_height, patch_width, region_height, region_width, seed + 1);
-    for (size_t n = 0; n < places.size(); ++n) {
-        const cs_patch_place& q = pastes[n];
-        places[n] = {places[n].region_top, places[n].region_left, q.paste_top, q.paste_left, q.paste_height,
-                     q.paste_width, 0, 0};
-    }
+    const std::vector<cs_patch_place> places = random_change_places(
+        count, base_height, base_width, region_height, region_width, patch_height, patch_width, seed);
     const std::vector<float> base = random_values(static_cast<size_t>(channels * base_height * base_width), seed + 2);
     const std::vector<float> patches =
         random_values(static_cast<size_t>(count * channels * patch_height * patch_width), seed + 3);

@@ -152,18 +152,18 @@ void walk(LeadingChain& chain, const Module& container, const std::string& prefi
     for (const auto& [name, module] : children(container)) {
         const std::string path = prefix.empty() ? name : prefix + "." + name;
         const std::string type = type_name(module);
-        const bool has_children = !children(module).empty();
-        if (!chain.ended_by.empty() && !(has_children && type == "Sequential")) {
+        const bool parent = has_children(module);
+        if (!chain.ended_by.empty() && !(parent && type == "Sequential")) {
             chain.rest.push_back({path, type, module});
             continue;
         }
         // A Sequential runs its children in order: the chain goes on into it, and after the chain its children
         // are the steps (so that the Linear layers of a classifier are steps of their own).
-        if (has_children && type == "Sequential") {
+        if (parent && type == "Sequential") {
             walk(chain, module, path);
             continue;
         }
-        std::optional<Link> link = has_children ? std::nullopt : link_of(path, type, module);
+        std::optional<Link> link = parent ? std::nullopt : link_of(path, type, module);
         if (link) {
             chain.links.push_back(std::move(*link));
         } else {
@@ -244,6 +244,8 @@ torch::Tensor forward_tensor(const Module& module, const torch::Tensor& input) {
 torch::Tensor Link::parameter(const std::string& name) const { return own_parameter(module, name); }
 
 std::string module_type(const Module& module) { return type_name(module); }
+
+bool has_children(const Module& module) { return !children(module).empty(); }
 
 bool is_torch_nn(const Module& module, const std::string& type) {
     const auto name = module.type()->name();

@@ -57,6 +57,9 @@ struct Link {
     torch::Tensor parameter(const std::string& name) const;
 };
 
+// Whether the module holds submodules of its own.
+bool has_children(const Module& module);
+
 // "Conv2d" for a module of type "__torch__.torch.nn.modules.conv.___torch_mangle_7.Conv2d".
 std::string module_type(const Module& module);
 

@@ -10,18 +10,6 @@
 
 namespace convscope::bench {
 
-namespace {
-
-bool has_children(const Module& module) {
-    for (const auto& child : module.children()) {
-        (void)child;
-        return true;
-    }
-    return false;
-}
-
-}  // namespace
-
 std::unique_ptr<OpenedModule> OpenedModule::open(const Module& module, const torch::Tensor& base_input,
                                                  const torch::Tensor& base_output, torch::ScalarType compute) {
     std::unique_ptr<OpenedModule> opened(new OpenedModule(module, compute));

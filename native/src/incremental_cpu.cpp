@@ -42,6 +42,16 @@ void for_rows(int64_t rows, int64_t floats_per_row, int32_t threads,
     for (std::thread& worker : workers) worker.join();
 }
 
+// Every region (region_height x region_width at its place's region corner) inside the base: what the CPU kernels
+// that read regions of a base check before reading.
+bool regions_lie_inside(const cs_patch_place* places, int64_t count, int64_t region_height, int64_t region_width,
+                        int64_t base_height, int64_t base_width) {
+    return std::all_of(places, places + count, [&](const cs_patch_place& p) {
+        return p.region_top >= 0 && p.region_left >= 0 && p.region_top + region_height <= base_height &&
+               p.region_left + region_width <= base_width;
+    });
+}
+
 }  // namespace
 
 extern "C" int cs_gather_regions_cpu(const float* base, int64_t channels, int64_t base_height,
@@ -53,12 +63,8 @@ extern "C" int cs_gather_regions_cpu(const float* base, int64_t channels, int64_
     }
     if (count == 0) return CS_OK;
     if (!base || !places || !regions) return CS_INVALID_ARGUMENT;
-    for (int64_t n = 0; n < count; ++n) {
-        const cs_patch_place& p = places[n];
-        if (p.region_top < 0 || p.region_left < 0 || p.region_top + region_height > base_height ||
-            p.region_left + region_width > base_width) {
-            return CS_INVALID_ARGUMENT;
-        }
+    if (!regions_lie_inside(places, count, region_height, region_width, base_height, base_width)) {
+        return CS_INVALID_ARGUMENT;
     }
     const int64_t C = channels;
     const size_t row_bytes = static_cast<size_t>(region_width * C) * sizeof(float);
@@ -176,12 +182,8 @@ extern "C" int cs_region_changes_cpu(const float* base, int64_t channels, int64_
         return CS_INVALID_ARGUMENT;
     }
     if (count == 0) return CS_OK;
-    for (int64_t n = 0; n < count; ++n) {
-        const cs_patch_place& p = places[n];
-        if (p.region_top < 0 || p.region_left < 0 || p.region_top + region_height > base_height ||
-            p.region_left + region_width > base_width) {
-            return CS_INVALID_ARGUMENT;
-        }
+    if (!regions_lie_inside(places, count, region_height, region_width, base_height, base_width)) {
+        return CS_INVALID_ARGUMENT;
     }
     if (change_type == CS_CHANGE_BFLOAT16) {
         region_changes(base, channels, base_width, patches, patch_height, patch_width, fill, places, count,
