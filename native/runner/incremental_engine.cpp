@@ -140,6 +140,7 @@ void IncrementalScorer::use_reduced_precision(torch::ScalarType compute) {
         base_patch_buffers_[l] =
             torch::empty({region_buffers_[l].size(0), out.size(1), patch_sizes_[l][0], patch_sizes_[l][1]},
                          out.options().memory_format(torch::MemoryFormat::ChannelsLast));
+        region_buffers_[l] = torch::Tensor();  // this layer no longer gathers values
     }
 }
 

@@ -18,10 +18,8 @@ std::unique_ptr<OpenedModule> OpenedModule::open(const Module& module, const tor
         // A clone: in-place operators in the graph would overwrite the stored input.
         const c10::IValue out = opened->run(module, "forward", {base_input.clone()}, true, next_call);
         if (!out.isTensor() || opened->calls_.empty() || !proof_close(out.toTensor(), base_output)) return nullptr;
-    } catch (const Unsupported&) {
-        return nullptr;
     } catch (const std::exception&) {
-        return nullptr;  // an operator that does not run outside the interpreter's own frame
+        return nullptr;  // Unsupported, or an operator that does not run outside the interpreter's own frame
     }
     return opened;
 }
