@@ -35,6 +35,10 @@ convolution a user class named Conv2d that doubles its output):
   precision-opened --precision bf16 (the full engine) opens the whole model and says so, runs the user's Conv2d as
                    it is, stays within 1e-2 of the fp32 map, also on a faint window, and scores the unoccluded
                    image as fp32 does to 1e-6
+and on stack_probe.pt (conv/relu/conv/relu/maxpool/conv/conv/relu and a linear head, 3 x 67 x 67):
+  precision-stack  --precision bf16 (both engines) stays within 1e-2 of the fp32 map, also on a faint window,
+                   and scores the unoccluded image as fp32 does to 1e-6: the passes that add a layer's base back
+                   apply the ReLU after it and take the next convolution's change straight away
 Needs only numpy (exit 77, skipped, without it).
 """
 import json
@@ -350,6 +354,12 @@ def check_precision_opened(bench, model, work):
                       grid=("33", "17"))
 
 
+def check_precision_stack(bench, model, work):
+    note = "5 linear layers on changes from the unoccluded run"
+    bf16_against_fp32(bench, model, work, note)
+    bf16_against_fp32(bench, model, work, note, "--constant-input", "1", "--fill", "0.999")
+
+
 def check_no_chain(bench, model, work):
     line = run_failing(bench, 2, "--model", model, "--engine", "incremental", "--window", "112", "--stride", "56")
     assert line == ("convscope-bench: the incremental engine does not apply to this model: the model does not "
@@ -367,7 +377,8 @@ CASES = {"batch-invariant": (check_batch_invariant, "patch_probe.pt"),
          "precision": (check_precision, "chain_probe.pt"),
          "precision-block": (check_precision_block, "block_probe.pt"),
          "precision-gated": (check_precision_gated, "gated_probe.pt"),
-         "precision-opened": (check_precision_opened, "functional_probe.pt")}
+         "precision-opened": (check_precision_opened, "functional_probe.pt"),
+         "precision-stack": (check_precision_stack, "stack_probe.pt")}
 
 
 def main():

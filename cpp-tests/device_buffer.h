@@ -1,4 +1,5 @@
-// Device memory for the CUDA tests: a copy of a host vector on the current device, freed on scope exit.
+// Device memory for the CUDA tests: a copy of a host vector on the current device, freed on scope exit; and
+// their main.
 #ifndef CONVSCOPE_TEST_DEVICE_BUFFER_H
 #define CONVSCOPE_TEST_DEVICE_BUFFER_H
 
@@ -6,7 +7,10 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdio>
 #include <vector>
+
+#include "convscope/occlusion.h"
 
 #include "check.h"
 
@@ -32,6 +36,20 @@ struct DeviceBuffer {
         return host;
     }
 };
+
+// The main of a CUDA test: runs the suite's cases on device 0, or on a machine without a CUDA device reports
+// SKIPPED and returns 77, which CTest counts as skipped (SKIP_RETURN_CODE), not passed.
+inline int run_all_on_a_device(const char* suite) {
+    if (cs_cuda_device_count() <= 0) {
+        std::printf("SKIPPED: no CUDA device on this machine (cs_cuda_device_count() == 0)\n");
+        return 77;
+    }
+    cudaDeviceProp prop{};
+    if (cudaGetDeviceProperties(&prop, 0) == cudaSuccess) {
+        std::printf("device 0: %s (sm_%d%d)\n", prop.name, prop.major, prop.minor);
+    }
+    return run_all(suite);
+}
 
 }  // namespace convscope::test
 

@@ -11,6 +11,8 @@ whose graph the runner opens), an average pool and a linear head, input 1 x 3 x 
 gated_probe.pt: the same with a block whose forward branches on a flag (control flow: the runner runs it whole). functional_probe.pt: two convolutions (the second a
 user class named Conv2d that doubles its output) with functional ReLUs and a spatial mean before a linear head,
 input 1 x 3 x 67 x 67, four classes (not chain plus rest: the runner opens the whole model).
+stack_probe.pt: a chain as VGG stacks its layers (conv/relu/conv/relu/maxpool/conv/conv/relu) and a linear head,
+input 1 x 3 x 67 x 67, four classes.
 
 Exits 77 (CTest's skip code here) when this Python has no torch.
 """
@@ -115,6 +117,25 @@ class FunctionalProbe(torch.nn.Module):
         return self.fc(x.mean(dim=(2, 3)))
 
 
+class StackProbe(torch.nn.Module):
+    """Stacks as in VGG: a convolution straight after a ReLU, an in-place ReLU before a pool, and a convolution
+    straight after another."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        nn = torch.nn
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(),              # 67 x 67
+            nn.Conv2d(8, 8, 3, padding=1), nn.ReLU(inplace=True),  # 67 x 67
+            nn.MaxPool2d(2),                                        # 33 x 33
+            nn.Conv2d(8, 16, 3, padding=1),
+            nn.Conv2d(16, 16, 3, padding=1), nn.ReLU())             # 33 x 33
+        self.classifier = nn.Linear(16 * 33 * 33, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(torch.flatten(self.features(x), 1))
+
+
 def he_initialised(make) -> torch.nn.Module:
     torch.manual_seed(20261126)
     model = make()
@@ -136,7 +157,8 @@ def main() -> None:
     for name, model in (("patch_probe", PatchProbe().eval()), ("chain_probe", he_initialised(ChainProbe)),
                         ("block_probe", he_initialised(BlockProbe)),
                         ("gated_probe", he_initialised(lambda: BlockProbe(GatedResidual))),
-                        ("functional_probe", he_initialised(FunctionalProbe))):
+                        ("functional_probe", he_initialised(FunctionalProbe)),
+                        ("stack_probe", he_initialised(StackProbe))):
         path = os.path.join(out, name + ".pt")
         torch.jit.script(model).save(path)
         print("wrote", path, "with torch", torch.__version__)

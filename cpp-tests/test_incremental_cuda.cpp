@@ -29,7 +29,6 @@ using convscope::test::Shape;
 
 namespace {
 
-constexpr int kSkip = 77;
 constexpr int kOk = CS_OK;
 constexpr int kInvalid = CS_INVALID_ARGUMENT;
 
@@ -302,14 +301,4 @@ CS_TEST(invalid_arguments_are_rejected_before_launch) {
     CHECK(std::all_of(after.begin(), after.end(), [](float v) { return v == 0.0f; }));
 }
 
-int main() {
-    if (cs_cuda_device_count() <= 0) {
-        std::printf("SKIPPED: no CUDA device on this machine (cs_cuda_device_count() == 0)\n");
-        return kSkip;
-    }
-    cudaDeviceProp prop{};
-    if (cudaGetDeviceProperties(&prop, 0) == cudaSuccess) {
-        std::printf("device 0: %s (sm_%d%d)\n", prop.name, prop.major, prop.minor);
-    }
-    return convscope::test::run_all("incremental_cuda");
-}
+int main() { return convscope::test::run_all_on_a_device("incremental_cuda"); }

@@ -22,7 +22,6 @@ using convscope::test::Shape;
 
 namespace {
 
-constexpr int kSkip = 77;
 
 std::vector<float> occlude_on_gpu(const std::vector<float>& image, Shape s, const std::vector<cs_window>& windows,
                                   const std::vector<float>& fill, cudaStream_t stream = nullptr) {
@@ -113,12 +112,4 @@ CS_TEST(an_empty_window_fills_nothing) {
                     reference_occlusion(image, s, {{1, 1, 0, 2}, {1, 1, 2, -1}}, {9.0f})));
 }
 
-int main() {
-    if (cs_cuda_device_count() <= 0) {
-        std::printf("SKIPPED: no CUDA device on this machine (cs_cuda_device_count() == 0)\n");
-        return kSkip;
-    }
-    cudaDeviceProp prop{};
-    if (cudaGetDeviceProperties(&prop, 0) == cudaSuccess) std::printf("device 0: %s (sm_%d%d)\n", prop.name, prop.major, prop.minor);
-    return convscope::test::run_all("occlusion_cuda");
-}
+int main() { return convscope::test::run_all_on_a_device("occlusion_cuda"); }

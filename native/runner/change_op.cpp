@@ -1,23 +1,9 @@
 #include "change_op.h"
 
 #include "engines.h"
+#include "rebase.h"
 
 namespace convscope::bench {
-
-namespace {
-
-torch::MemoryFormat format_of(const torch::Tensor& t) {
-    return t.dim() == 4 && t.is_contiguous(torch::MemoryFormat::ChannelsLast) ? torch::MemoryFormat::ChannelsLast
-                                                                               : torch::MemoryFormat::Contiguous;
-}
-
-// y (compute type) + base as float32 in one pass, in y's memory format.
-torch::Tensor plus(const torch::Tensor& y, const torch::Tensor& base) {
-    torch::Tensor out = torch::empty(y.sizes(), y.options().dtype(torch::kFloat).memory_format(format_of(y)));
-    return at::add_out(out, y, base);
-}
-
-}  // namespace
 
 ChangeOp ChangeOp::conv(const Link& link, const torch::Tensor& base_in, const torch::Tensor& base_out,
                         torch::ScalarType compute) {
@@ -49,10 +35,6 @@ ChangeOp ChangeOp::linear(const Module& module, const torch::Tensor& base_in, co
     return op;
 }
 
-torch::Tensor ChangeOp::change(const torch::Tensor& x, const torch::Tensor& base) const {
-    torch::Tensor out = torch::empty(x.sizes(), x.options().dtype(compute_).memory_format(format_of(x)));
-    return at::sub_out(out, x, base);
-}
 
 torch::Tensor ChangeOp::apply(const torch::Tensor& change, bool padded) const {
     if (!is_conv_) return torch::linear(change, weight_);
@@ -61,12 +43,19 @@ torch::Tensor ChangeOp::apply(const torch::Tensor& change, bool padded) const {
     return torch::conv2d(change, weight_, {}, stride_, padding_, dilation_, groups_);
 }
 
-torch::Tensor ChangeOp::operator()(const torch::Tensor& x) const {
-    return plus(apply(change(x, base_in_), false), base_out_);
+torch::Tensor ChangeOp::output_change(const torch::Tensor& x) const {
+    return on_changes(rebase(x, {}, false, base_in_, compute_));
 }
 
-torch::Tensor ChangeOp::on_region_changes(const torch::Tensor& changes, const torch::Tensor& base_patches) const {
-    return plus(apply(changes, true), base_patches);
+torch::Tensor ChangeOp::on_changes(const torch::Tensor& changes) const { return apply(changes, false); }
+
+torch::Tensor ChangeOp::operator()(const torch::Tensor& x) const {
+    return rebase(output_change(x), base_out_, false, {}, torch::kFloat);
+}
+
+torch::Tensor ChangeOp::on_region_changes(const torch::Tensor& changes, const torch::Tensor& base_patches,
+                                          bool relu) const {
+    return rebase(apply(changes, true), base_patches, relu, {}, torch::kFloat);
 }
 
 }  // namespace convscope::bench

@@ -20,16 +20,23 @@ public:
     static ChangeOp linear(const Module& module, const torch::Tensor& base_in, const torch::Tensor& base_out,
                            torch::ScalarType compute);
 
-    // The layer on x (N x the base input's shape), padded as the module pads.
+    // The layer on x (N x the base input's shape, float32), padded as the module pads: float32.
     torch::Tensor operator()(const torch::Tensor& x) const;
+    // The change of the layer's output, W (x - base_x), in the compute type: what the output is, less
+    // base_output(). The pass that adds the base back may also apply the next ReLU and take the next layer's
+    // change (cs_rebase).
+    torch::Tensor output_change(const torch::Tensor& x) const;
+    // The same from the change of the input (x - base_input(), in the compute type).
+    torch::Tensor on_changes(const torch::Tensor& changes) const;
     // A convolution on the changes of regions that already hold its padding (in the compute type), given the
-    // unoccluded output at each output patch: the output patches.
-    torch::Tensor on_region_changes(const torch::Tensor& changes, const torch::Tensor& base_patches) const;
-    // The unoccluded output (channels-last for a convolution).
+    // unoccluded output at each output patch: the output patches (float32), through a ReLU where relu is set.
+    torch::Tensor on_region_changes(const torch::Tensor& changes, const torch::Tensor& base_patches,
+                                    bool relu) const;
+    // The unoccluded input and output (channels-last for a convolution).
+    const torch::Tensor& base_input() const { return base_in_; }
     const torch::Tensor& base_output() const { return base_out_; }
 
 private:
-    torch::Tensor change(const torch::Tensor& x, const torch::Tensor& base) const;
     torch::Tensor apply(const torch::Tensor& change, bool padded) const;
 
     bool is_conv_ = false;

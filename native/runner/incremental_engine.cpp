@@ -163,7 +163,10 @@ torch::Tensor IncrementalScorer::chain_output(int64_t from, int64_t to) {
             torch::Tensor base_patches = base_patch_buffers_[l].narrow(0, 0, n);
             kernels.gather(reduced_->base_output(l),
                            place_at(patch_places_, static_cast<int64_t>(l) * window_count_ + from), base_patches);
-            patch = reduced_->conv_patches(l, changes, base_patches);
+            // A ReLU that follows on patches is applied in the pass that adds the base patches back.
+            const bool relu = reduced_->relu_follows(l) && l + 1 < incremental_;
+            patch = reduced_->conv_patches(l, changes, base_patches, relu);
+            if (relu) ++l;
             continue;
         }
         torch::Tensor regions = region_buffers_[l].narrow(0, 0, n);

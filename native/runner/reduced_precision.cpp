@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "rebase.h"
+
 namespace convscope::bench {
 
 namespace {
@@ -13,6 +15,8 @@ bool has_linear_layers(const Module& module) {
     }
     return false;
 }
+
+bool is_relu(const Link& link) { return link.kind == LinkKind::Pointwise && is_torch_nn(link.module, "ReLU"); }
 
 std::string count_of(size_t n, const char* what) {
     return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
@@ -31,6 +35,8 @@ ReducedPrecision::ReducedPrecision(std::shared_ptr<const ChainDecomposition> cha
         links_[l] = ChangeOp::conv(links[l], chain_->base_input(l), chain_->base_output(l), compute_);
         ++changes;
     }
+    relu_after_.resize(links.size());
+    for (size_t l = 0; l + 1 < links.size(); ++l) relu_after_[l] = links_[l].has_value() && is_relu(links[l + 1]);
     const std::vector<Step>& rest = chain_->rest();
     step_kinds_.resize(rest.size());
     step_changes_.resize(rest.size());
@@ -76,13 +82,33 @@ const torch::Tensor& ReducedPrecision::shift(size_t s) const {
 
 torch::Tensor ReducedPrecision::run_links(size_t from, torch::Tensor x) const {
     const std::vector<Link>& links = chain_->links();
-    for (size_t l = from; l < links.size(); ++l) x = links_[l] ? (*links_[l])(x) : links[l].forward(x);
+    torch::Tensor changes;  // when defined: the change of link l's input, in place of x
+    for (size_t l = from; l < links.size();) {
+        if (!links_[l]) {
+            x = links[l].forward(x);
+            ++l;
+            continue;
+        }
+        const ChangeOp& op = *links_[l];
+        const torch::Tensor y = changes.defined() ? op.on_changes(changes) : op.output_change(x);
+        // One pass adds the base back, applies a ReLU that follows, and where a layer on changes comes next,
+        // takes its change straight away: the float32 activation between them is never stored.
+        const bool relu = relu_after_[l];
+        const size_t next = l + (relu ? 2 : 1);
+        if (next < links.size() && links_[next]) {
+            changes = rebase(y, op.base_output(), relu, links_[next]->base_input(), compute_);
+        } else {
+            changes = torch::Tensor();
+            x = rebase(y, op.base_output(), relu, {}, torch::kFloat);
+        }
+        l = next;
+    }
     return x;
 }
 
 torch::Tensor ReducedPrecision::conv_patches(size_t l, const torch::Tensor& changes,
-                                             const torch::Tensor& base_patches) const {
-    return links_[l]->on_region_changes(changes, base_patches);
+                                             const torch::Tensor& base_patches, bool relu) const {
+    return links_[l]->on_region_changes(changes, base_patches, relu);
 }
 
 torch::Tensor ReducedPrecision::run_rest(torch::Tensor x) const {

@@ -11,7 +11,9 @@
 // input holds against the unoccluded run: y = base_y + W (x - base_x), where base_x and base_y are the exact
 // float32 activations of the unoccluded image and W has no bias (ChangeOp). Rounding then scales with the change,
 // not with the activation, and an unchanged input gives base_y exactly. Everything between them (ReLU, pools,
-// batch norm, residual sums, flattening) runs in float32 on the full values. A module after the chain that holds
+// batch norm, residual sums, flattening) runs in float32 on the full values; in the chain, a ReLU right after
+// such a layer is applied by the one pass that adds its base back (cs_rebase), which also takes the next such
+// layer's change where one follows, so that the float32 activation between two of them is never stored. A module after the chain that holds
 // parameters but does not open (control flow in its graph) runs whole in the lower precision, shifted by its
 // float32 output minus its lower-precision output on the unoccluded input, so that it too gives the exact base
 // for an unchanged input; its rounding still scales with the activations.
@@ -42,8 +44,13 @@ public:
     // Links from .. the end of the chain on float32 tensors x (N x C x H x W): the chain's output in float32.
     torch::Tensor run_links(size_t from, torch::Tensor x) const;
     // Convolution link l on the changes of regions that already hold its padding (the incremental engine's, in
-    // the compute type), given the unoccluded output at each output patch: the patches, float32.
-    torch::Tensor conv_patches(size_t l, const torch::Tensor& changes, const torch::Tensor& base_patches) const;
+    // the compute type), given the unoccluded output at each output patch: the patches, float32, through a ReLU
+    // where relu is set (link l + 1, where relu_follows(l)).
+    torch::Tensor conv_patches(size_t l, const torch::Tensor& changes, const torch::Tensor& base_patches,
+                               bool relu) const;
+    // Whether link l computes on changes and a ReLU (of torch.nn) follows it, which the pass that adds its base
+    // back can apply (run_links does).
+    bool relu_follows(size_t l) const { return relu_after_[l]; }
     // The modules after the chain on the chain's output (float32): the model's output, float32.
     torch::Tensor run_rest(torch::Tensor x) const;
     // Whether convolution link l computes on changes (PyTorch's own Conv2d); else it runs as it is, in float32.
@@ -65,6 +72,7 @@ private:
     std::shared_ptr<const ChainDecomposition> chain_;
     torch::ScalarType compute_;
     std::vector<std::optional<ChangeOp>> links_;        // per link: convolutions only
+    std::vector<bool> relu_after_;                      // per link: relu_follows
     std::vector<StepKind> step_kinds_;
     std::vector<std::optional<ChangeOp>> step_changes_;  // Change steps
     std::vector<std::shared_ptr<const OpenedModule>> opened_;  // Opened steps

@@ -61,9 +61,11 @@ DeviceChoice choose_device(bool cuda) {
     return choice;
 }
 
-void* cuda_stream(const DeviceChoice& device) {
+void* cuda_stream(const DeviceChoice& device) { return cuda_stream(device.device); }
+
+void* cuda_stream(const torch::Device& device) {
 #if CONVSCOPE_RUNNER_HAS_CURRENT_STREAM
-    if (device.cuda) return c10::cuda::getCurrentCUDAStream(device.device.index()).stream();
+    if (device.is_cuda()) return c10::cuda::getCurrentCUDAStream(device.index()).stream();
 #else
     (void)device;
 #endif

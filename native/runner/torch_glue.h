@@ -36,6 +36,8 @@ void apply_precision(const DeviceChoice& device, Precision precision);
 // The cudaStream_t our CUDA kernels launch on: LibTorch's current stream where this runner links a CUDA build
 // of LibTorch, else NULL, the legacy default stream (LibTorch's own default, so work stays ordered either way).
 void* cuda_stream(const DeviceChoice& device);
+// The same for where a tensor lives: NULL for the CPU.
+void* cuda_stream(const torch::Device& device);
 
 // Waits until the device has finished all queued work (nothing to wait for on the CPU).
 void synchronize(const DeviceChoice& device);

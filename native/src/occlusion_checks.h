@@ -64,6 +64,29 @@ inline bool region_changes_args_are_valid(int64_t count, int64_t channels, int64
     return count == 0 || (base && places && changes && (patches || fill));
 }
 
+// Arguments of cs_rebase_cpu / _cuda: sizes addressable in bytes (float32 elements, the wider type), known
+// element types, and buffers wherever there is something to do.
+inline bool rebase_args_are_valid(const void* in, int32_t in_type, int64_t images, int64_t per_image,
+                                  int32_t out_type, const void* out) {
+    const auto is_type = [](int32_t t) { return t == CS_CHANGE_FLOAT32 || t == CS_CHANGE_BFLOAT16; };
+    if (images < 0 || per_image < 0 || !is_type(in_type) || !is_type(out_type)) return false;
+    if (images == 0 || per_image == 0) return true;
+    if (!batch_shape_is_valid(1, 1, per_image, images)) return false;
+    return in && out;
+}
+
+// float32 value of bfloat16 bits: they are its upper half.
+CS_HOST_DEVICE inline float from_bfloat16_bits(uint16_t bits) {
+    const uint32_t wide = static_cast<uint32_t>(bits) << 16;
+#ifdef __CUDA_ARCH__
+    return __uint_as_float(wide);
+#else
+    float x;
+    __builtin_memcpy(&x, &wide, sizeof x);
+    return x;
+#endif
+}
+
 // The part of a window inside an extent of `size` pixels along one axis: [begin, end), possibly empty.
 // Computed in 64 bits, so start + length cannot overflow. Host and device code share it, so the CPU and
 // CUDA kernels clip alike.

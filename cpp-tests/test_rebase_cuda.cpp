@@ -1,0 +1,97 @@
+// Specification of cs_rebase_cuda (convscope/rebase.h): it returns what cs_rebase_cpu returns, bit for bit, for
+// every combination of element types and steps, for more images than one grid column holds, for images larger
+// than one grid row of blocks covers, in place, and on a stream of its own. test_rebase_cpu pins the CPU kernel
+// itself. On a machine without a CUDA device it reports SKIPPED and exits 77, which CTest counts as skipped.
+#include <cuda_runtime.h>
+
+#include <cstdio>
+#include <vector>
+
+#include "check.h"
+#include "convscope/rebase.h"
+#include "device_buffer.h"
+#include "rebase_reference.h"
+
+using convscope::test::DeviceBuffer;
+using convscope::test::Elements;
+using convscope::test::random_elements;
+using convscope::test::random_values;
+
+namespace {
+
+constexpr int kOk = CS_OK;
+constexpr int32_t kTypes[] = {CS_CHANGE_FLOAT32, CS_CHANGE_BFLOAT16};
+
+Elements on_cpu(const Elements& in, const float* add, bool relu, const float* subtract, int64_t images,
+                int64_t per_image, int32_t out_type) {
+    Elements out(out_type, in.size(), 0xff);
+    CHECK_EQ(cs_rebase_cpu(in.data(), in.type, add, relu, subtract, images, per_image, out_type, out.data(), 0), kOk);
+    return out;
+}
+
+// The device output starts as 0xff bytes (a NaN in both types), so an element the kernel misses shows.
+void expect_like_cpu(int64_t images, int64_t per_image, uint32_t seed, cudaStream_t stream = nullptr) {
+    const std::vector<float> add = random_values(static_cast<size_t>(per_image), seed + 1);
+    const std::vector<float> subtract = random_values(static_cast<size_t>(per_image), seed + 2);
+    DeviceBuffer<float> d_add(add), d_subtract(subtract);
+    for (int32_t in_type : kTypes) {
+        const Elements in = random_elements(in_type, static_cast<size_t>(images * per_image), seed);
+        DeviceBuffer<unsigned char> d_in(in.bytes);
+        for (int32_t out_type : kTypes) {
+            for (int steps = 0; steps < 8; ++steps) {
+                const bool relu = (steps & 2) != 0;
+                const float* a = (steps & 4) ? add.data() : nullptr;
+                const float* s = (steps & 1) ? subtract.data() : nullptr;
+                const Elements expected = on_cpu(in, a, relu, s, images, per_image, out_type);
+                Elements got(out_type, in.size(), 0xff);
+                DeviceBuffer<unsigned char> d_out(got.bytes);
+                CHECK_EQ(cs_rebase_cuda(d_in.ptr, in_type, a ? d_add.ptr : nullptr, relu, s ? d_subtract.ptr : nullptr,
+                                        images, per_image, out_type, d_out.ptr, stream),
+                         kOk);
+                CUDA_CHECK(cudaStreamSynchronize(stream));
+                got.bytes = d_out.to_host();
+                if (!(got == expected)) {
+                    std::fprintf(stderr, "in %d out %d steps %d images %lld x %lld\n", in_type, out_type, steps,
+                                 static_cast<long long>(images), static_cast<long long>(per_image));
+                    CHECK(false);
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+
+CS_TEST(rebase_on_the_gpu_equals_the_cpu_for_every_type_and_step) {
+    expect_like_cpu(3, 20000, 11);
+    expect_like_cpu(1, 1, 21);
+}
+
+CS_TEST(rebase_on_the_gpu_covers_more_images_than_a_grid_column) {
+    expect_like_cpu(70000, 3, 31);  // gridDim.y stops at 65535: the image loop strides
+}
+
+CS_TEST(rebase_on_the_gpu_covers_images_larger_than_a_grid_row) {
+    expect_like_cpu(2, 300000, 41);  // 1024 blocks of 256 threads cover 262144 elements: the x loop strides
+}
+
+CS_TEST(rebase_on_the_gpu_runs_in_place_and_on_a_stream) {
+    cudaStream_t stream;
+    CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+    expect_like_cpu(4, 999, 51, stream);
+    const Elements in = random_elements(CS_CHANGE_FLOAT32, 4 * 999, 61);
+    const std::vector<float> add = random_values(999, 62);
+    const Elements expected = on_cpu(in, add.data(), true, nullptr, 4, 999, CS_CHANGE_FLOAT32);
+    DeviceBuffer<unsigned char> d_x(in.bytes);
+    DeviceBuffer<float> d_add(add);
+    CHECK_EQ(cs_rebase_cuda(d_x.ptr, CS_CHANGE_FLOAT32, d_add.ptr, 1, nullptr, 4, 999, CS_CHANGE_FLOAT32, d_x.ptr,
+                            stream),
+             kOk);
+    CUDA_CHECK(cudaStreamSynchronize(stream));
+    Elements got(CS_CHANGE_FLOAT32, in.size());
+    got.bytes = d_x.to_host();
+    CHECK(got == expected);
+    CUDA_CHECK(cudaStreamDestroy(stream));
+}
+
+int main() { return convscope::test::run_all_on_a_device("rebase_cuda"); }

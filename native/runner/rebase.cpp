@@ -1,0 +1,74 @@
+#include "rebase.h"
+
+#include <ATen/Parallel.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "convscope/rebase.h"
+#include "torch_glue.h"
+
+namespace convscope::bench {
+
+namespace {
+
+int32_t element_type(torch::ScalarType type) {
+    if (type == torch::kFloat) return CS_CHANGE_FLOAT32;
+    if (type == torch::kBFloat16) return CS_CHANGE_BFLOAT16;
+    throw std::runtime_error(std::string("the rebase kernel takes float32 or bfloat16 tensors, not ") +
+                             c10::toString(type));
+}
+
+torch::MemoryFormat format_of(const torch::Tensor& t) {
+    return t.dim() == 4 && t.is_contiguous(torch::MemoryFormat::ChannelsLast) ? torch::MemoryFormat::ChannelsLast
+                                                                               : torch::MemoryFormat::Contiguous;
+}
+
+// One image's values (or every image's, when t has in's shape) as a dense float32 tensor in in's memory
+// format; sets *per_image to their count. Null for an undefined t.
+const float* values_for(const torch::Tensor& in, const torch::Tensor& t, torch::MemoryFormat format,
+                        torch::Tensor& keep, int64_t* per_image) {
+    if (!t.defined()) return nullptr;
+    const bool whole = t.sizes() == in.sizes();
+    if (!whole && !(t.dim() == in.dim() && t.size(0) == 1 && t.sizes().slice(1) == in.sizes().slice(1))) {
+        throw std::runtime_error("the rebase kernel's base has shape " + c10::str(t.sizes()) + ", not that of " +
+                                 c10::str(in.sizes()) + " or one image of it");
+    }
+    if (t.scalar_type() != torch::kFloat || t.device() != in.device()) {
+        throw std::runtime_error("the rebase kernel's base must be float32 on the input's device");
+    }
+    keep = t.contiguous(format);  // a no-op for the bases, which are stored in the format of the layers' outputs
+    const int64_t count = whole ? in.numel() : in.numel() / std::max<int64_t>(in.size(0), 1);
+    if (*per_image >= 0 && *per_image != count) {
+        throw std::runtime_error("the rebase kernel's add and subtract must cover the same elements");
+    }
+    *per_image = count;
+    return keep.data_ptr<float>();
+}
+
+}  // namespace
+
+torch::Tensor rebase(const torch::Tensor& in_tensor, const torch::Tensor& add, bool relu,
+                     const torch::Tensor& subtract, torch::ScalarType out_type) {
+    const torch::MemoryFormat format = format_of(in_tensor);
+    const torch::Tensor in = in_tensor.contiguous(format);
+    int64_t per_image = -1;
+    torch::Tensor add_kept, subtract_kept;
+    const float* add_values = values_for(in, add, format, add_kept, &per_image);
+    const float* subtract_values = values_for(in, subtract, format, subtract_kept, &per_image);
+    if (per_image < 0) per_image = in.numel();
+    const int64_t images = per_image == 0 ? 0 : in.numel() / per_image;
+    torch::Tensor out = torch::empty(in.sizes(), in.options().dtype(out_type).memory_format(format));
+    const int32_t in_type = element_type(in.scalar_type()), type = element_type(out_type);
+    const int status =
+        in.is_cuda() ? cs_rebase_cuda(in.data_ptr(), in_type, add_values, relu, subtract_values, images, per_image,
+                                      type, out.data_ptr(), cuda_stream(in.device()))
+                     : cs_rebase_cpu(in.data_ptr(), in_type, add_values, relu, subtract_values, images, per_image,
+                                     type, out.data_ptr(), at::get_num_threads());
+    if (status != CS_OK) {
+        throw std::runtime_error(std::string("the rebase kernel failed: ") + cs_status_message(status));
+    }
+    return out;
+}
+
+}  // namespace convscope::bench

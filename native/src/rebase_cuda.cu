@@ -1,0 +1,88 @@
+// CUDA kernel of convscope/rebase.h: blockIdx.y walks the images (a grid-stride loop past gridDim.y's limit) and
+// the x dimension an image's elements in memory order, so neighbouring threads touch neighbouring elements
+// (coalesced) and add and subtract, one image's values read by every image, stay in cache. The float operations
+// are the CPU twin's, in its order, so the results are bit-identical.
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
+#include "convscope/rebase.h"
+#include "cuda_status.h"
+#include "occlusion_checks.h"
+
+namespace {
+
+using convscope::detail::from_bfloat16_bits;
+using convscope::detail::rebase_args_are_valid;
+using convscope::detail::to_bfloat16_bits;
+
+constexpr int kThreadsPerBlock = 256;
+constexpr int64_t kMaxBlocksPerImage = 1024;  // beyond this the x loop strides; keeps launches bounded
+constexpr int64_t kMaxGridY = 65535;          // hardware limit of gridDim.y
+
+__device__ inline float load(float v) { return v; }
+__device__ inline float load(uint16_t bits) { return from_bfloat16_bits(bits); }
+__device__ inline void store(float v, float* out) { *out = v; }
+__device__ inline void store(float v, uint16_t* out) { *out = to_bfloat16_bits(v); }
+
+// in and out may be one buffer (same type), so neither is __restrict__. The step flags are the same for every
+// thread: their branches do not diverge.
+template <typename In, typename Out, typename Index>
+__global__ void rebase_kernel(const In* in, const float* __restrict__ add, bool relu,
+                              const float* __restrict__ subtract, int64_t images, Index per_image, Out* out) {
+    const Index stride = static_cast<Index>(gridDim.x) * blockDim.x;
+    for (int64_t n = blockIdx.y; n < images; n += gridDim.y) {
+        const In* src = in + n * static_cast<int64_t>(per_image);
+        Out* dst = out + n * static_cast<int64_t>(per_image);
+        for (Index i = static_cast<Index>(blockIdx.x) * blockDim.x + threadIdx.x; i < per_image; i += stride) {
+            float v = load(src[i]);
+            if (add) v += add[i];
+            if (relu) v = v < 0.0f ? 0.0f : v;  // not fmaxf(v, 0): a NaN must stay NaN
+            if (subtract) v -= subtract[i];
+            store(v, dst + i);
+        }
+    }
+}
+
+template <typename In, typename Out>
+void launch(const In* in, const float* add, bool relu, const float* subtract, int64_t images, int64_t per_image,
+            Out* out, cudaStream_t s) {
+    const int64_t blocks_x =
+        std::min<int64_t>((per_image + kThreadsPerBlock - 1) / kThreadsPerBlock, kMaxBlocksPerImage);
+    const dim3 grid(static_cast<unsigned>(std::max<int64_t>(blocks_x, 1)),
+                    static_cast<unsigned>(std::min(images, kMaxGridY)));
+    if (per_image <= std::numeric_limits<int32_t>::max()) {
+        rebase_kernel<In, Out, uint32_t><<<grid, kThreadsPerBlock, 0, s>>>(in, add, relu, subtract, images,
+                                                                          static_cast<uint32_t>(per_image), out);
+    } else {
+        rebase_kernel<In, Out, int64_t><<<grid, kThreadsPerBlock, 0, s>>>(in, add, relu, subtract, images,
+                                                                         per_image, out);
+    }
+}
+
+template <typename In>
+void launch_to(const In* in, const float* add, bool relu, const float* subtract, int64_t images, int64_t per_image,
+               int32_t out_type, void* out, cudaStream_t s) {
+    if (out_type == CS_CHANGE_BFLOAT16) {
+        launch(in, add, relu, subtract, images, per_image, static_cast<uint16_t*>(out), s);
+    } else {
+        launch(in, add, relu, subtract, images, per_image, static_cast<float*>(out), s);
+    }
+}
+
+}  // namespace
+
+extern "C" int cs_rebase_cuda(const void* in, int32_t in_type, const float* add, int32_t relu, const float* subtract,
+                              int64_t images, int64_t per_image, int32_t out_type, void* out, void* stream) {
+    if (!rebase_args_are_valid(in, in_type, images, per_image, out_type, out)) return CS_INVALID_ARGUMENT;
+    if (images == 0 || per_image == 0) return CS_OK;
+    cudaStream_t s = static_cast<cudaStream_t>(stream);
+    if (in_type == CS_CHANGE_BFLOAT16) {
+        launch_to(static_cast<const uint16_t*>(in), add, relu != 0, subtract, images, per_image, out_type, out, s);
+    } else {
+        launch_to(static_cast<const float*>(in), add, relu != 0, subtract, images, per_image, out_type, out, s);
+    }
+    return convscope::detail::status_after_launch();
+}
