@@ -14,6 +14,7 @@
 #include "errors.h"
 #include "incremental_engine.h"
 #include "opened_module.h"
+#include "patch_kernels.h"
 #include "reduced_precision.h"
 
 namespace convscope::bench {
@@ -38,6 +39,12 @@ public:
 
 protected:
     torch::Tensor chain_output(int64_t from, int64_t to) override {
+        if (reduced_ && reduced_->changes_link(0)) {
+            // The first layer computes on changes: they come straight from the windows (the outputs that
+            // follow are tensors of their own).
+            const torch::Tensor changes = chunks_->changes(from, to, reduced_->base_input(0), reduced_->compute());
+            return reduced_->run_links_on_changes(0, changes);
+        }
         // The chunk buffer is rewritten by the next call, but the channels-last copy is a tensor of its own.
         return run_links(0, channels_last(chunks_->occluded(from, to)));
     }
@@ -151,6 +158,30 @@ torch::Tensor OccludedChunks::occluded(int64_t from, int64_t to) {
         throw std::runtime_error(std::string("the occlusion kernel failed: ") + cs_status_message(status));
     }
     return occluded;
+}
+
+torch::Tensor OccludedChunks::changes(int64_t from, int64_t to, const torch::Tensor& base, torch::ScalarType type) {
+    if (!window_places_.defined()) {
+        // One region per window, the whole image; the window is its paste rectangle (clipped by the kernel).
+        std::vector<cs_patch_place> places(static_cast<size_t>(grid_->count()));
+        for (size_t k = 0; k < places.size(); ++k) {
+            const cs_window& w = grid_->windows[k];
+            places[k] = cs_patch_place{};
+            places[k].paste_top = w.top;
+            places[k].paste_left = w.left;
+            places[k].paste_height = w.height;
+            places[k].paste_width = w.width;
+        }
+        window_places_ = place_tensor(places, device_.device);
+    }
+    if (!change_chunk_.defined() || change_chunk_.scalar_type() != type) {
+        change_chunk_ = torch::empty(chunk_.sizes(), chunk_.options().dtype(type).memory_format(
+                                                         torch::MemoryFormat::ChannelsLast));
+    }
+    torch::Tensor changes = change_chunk_.narrow(0, 0, to - from);
+    const PatchKernels kernels{device_.cuda, threads_, stream_};
+    kernels.region_changes(base, nullptr, fill_, place_at(window_places_, from), changes);
+    return changes;
 }
 
 std::shared_ptr<const ChainDecomposition> ChainDecomposition::prove(const Module& model, const torch::Tensor& image,

@@ -6,7 +6,8 @@
 // window's changed patch through the chain. A model that is not proved so is run whole by the full engine
 // (ModelScorer). Every engine gives one row of model outputs per window; the map does not depend on which ran, to
 // float tolerance. Below float32 (--precision bf16, tf32 on CUDA) they compute the changes an occlusion makes
-// against the unoccluded run's float32 activations (reduced_precision.h, opened_module.h).
+// against the unoccluded run's float32 activations (reduced_precision.h, opened_module.h); the full engine then
+// writes the first layer's changes straight from the windows (OccludedChunks::changes), not occluded copies.
 #ifndef CONVSCOPE_RUNNER_ENGINES_H
 #define CONVSCOPE_RUNNER_ENGINES_H
 
@@ -71,6 +72,10 @@ public:
     int64_t batch() const { return chunk_.size(0); }
     // Windows from .. to - 1 occluded (N x C x H x W, contiguous); valid until the next call.
     torch::Tensor occluded(int64_t from, int64_t to);
+    // What occluding changes for windows from .. to - 1 against base (the image, 1 x C x H x W in channels-last
+    // memory): the fill minus base inside each window, 0 elsewhere, in type (float32 or bfloat16), channels-last;
+    // written by cs_region_changes_* in one pass, the chunk never stored. Valid until the next call.
+    torch::Tensor changes(int64_t from, int64_t to, const torch::Tensor& base, torch::ScalarType type);
 
 private:
     torch::Tensor image_;
@@ -81,6 +86,8 @@ private:
     torch::Tensor fill_;
     torch::Tensor chunk_;
     torch::Tensor windows_;  // CUDA: every window's rectangle on the device
+    torch::Tensor window_places_;  // changes: every window as a paste rectangle in a region of the whole image
+    torch::Tensor change_chunk_;   // changes: reused while its type stays
 };
 
 // A model proved, on one input, to be its leading chain followed by the modules after it, each run on its

@@ -8,6 +8,7 @@
 
 #include "convscope/incremental.h"
 #include "convscope/occlusion.h"
+#include "patch_kernels.h"
 #include "reduced_precision.h"
 
 namespace convscope::bench {
@@ -31,83 +32,6 @@ torch::Tensor apply_link(const Link& link, const torch::Tensor& weight, const to
     }
     return link.forward(regions);
 }
-
-// The places as an int32 tensor on the device (kept by the scorer: the kernels read its memory).
-torch::Tensor place_tensor(const std::vector<cs_patch_place>& places, const torch::Device& device) {
-    auto* ints = reinterpret_cast<int32_t*>(const_cast<cs_patch_place*>(places.data()));
-    return torch::from_blob(ints, {static_cast<int64_t>(places.size()) * 8}, torch::kInt).clone().to(device);
-}
-
-const cs_patch_place* place_at(const torch::Tensor& places, int64_t index) {
-    return reinterpret_cast<const cs_patch_place*>(places.data_ptr<int32_t>()) + index;
-}
-
-void check(int status, const char* kernel) {
-    if (status != CS_OK) {
-        throw std::runtime_error(std::string("the incremental ") + kernel + " kernel failed: " +
-                                 cs_status_message(status));
-    }
-}
-
-// The gather, paste and fill kernels of convscope/incremental.h on tensors, the CPU or CUDA twin by where the
-// run's tensors live. Every tensor is dense float32 in channels-last memory; places point into the plan's place
-// tensor (host memory on the CPU, device memory on CUDA), already advanced to the chunk's first window. The CUDA
-// twins launch on the stream LibTorch runs on (see cuda_stream), so they are ordered with its work.
-struct Kernels {
-    bool cuda;
-    int threads;
-    void* stream;
-
-    // regions (N x C x RH x RW) = the N regions of base (1 x C x BH x BW) at the places' region corners.
-    void gather(const torch::Tensor& base, const cs_patch_place* at, torch::Tensor& regions) const {
-        const int64_t n = regions.size(0);
-        check(cuda ? cs_gather_regions_cuda(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3), at, n,
-                                            regions.size(2), regions.size(3), regions.data_ptr<float>(), stream)
-                   : cs_gather_regions_cpu(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3), at, n,
-                                           regions.size(2), regions.size(3), regions.data_ptr<float>(), threads),
-              "gather");
-    }
-
-    // Pastes patches (N x C x PH x PW) into regions at the places' paste corners, clipped to each region.
-    void paste(const torch::Tensor& patches, const cs_patch_place* at, torch::Tensor& regions) const {
-        const int64_t n = regions.size(0);
-        check(cuda ? cs_paste_patches_cuda(patches.data_ptr<float>(), n, patches.size(1), patches.size(2),
-                                           patches.size(3), at, regions.data_ptr<float>(), regions.size(2),
-                                           regions.size(3), stream)
-                   : cs_paste_patches_cpu(patches.data_ptr<float>(), n, patches.size(1), patches.size(2),
-                                          patches.size(3), at, regions.data_ptr<float>(), regions.size(2),
-                                          regions.size(3), threads),
-              "paste");
-    }
-
-    // changes (N x C x RH x RW, float32 or bfloat16) = the regions' changes against base (padded, 1 x C x BH x
-    // BW) at the places: incoming patches pasted, or with incoming null the fill, minus the base (see
-    // cs_region_changes_cpu). What gather, paste or fill, a second gather and a subtraction give, in one pass.
-    void region_changes(const torch::Tensor& base, const torch::Tensor* incoming, const torch::Tensor& fill,
-                        const cs_patch_place* at, torch::Tensor& changes) const {
-        const int64_t n = changes.size(0);
-        const int32_t type = changes.scalar_type() == torch::kBFloat16 ? CS_CHANGE_BFLOAT16 : CS_CHANGE_FLOAT32;
-        const float* patches = incoming ? incoming->data_ptr<float>() : nullptr;
-        const int64_t ph = incoming ? incoming->size(2) : 1, pw = incoming ? incoming->size(3) : 1;
-        check(cuda ? cs_region_changes_cuda(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3), patches,
-                                            ph, pw, fill.data_ptr<float>(), at, n, changes.size(2), changes.size(3),
-                                            type, changes.data_ptr(), stream)
-                   : cs_region_changes_cpu(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3), patches,
-                                           ph, pw, fill.data_ptr<float>(), at, n, changes.size(2), changes.size(3),
-                                           type, changes.data_ptr(), threads),
-              "region change");
-    }
-
-    // Fills each region's paste rectangle with fill (C values) per channel: the occluding windows.
-    void fill(const torch::Tensor& fill, const cs_patch_place* at, torch::Tensor& regions) const {
-        const int64_t n = regions.size(0);
-        check(cuda ? cs_fill_patches_cuda(fill.data_ptr<float>(), n, regions.size(1), at, regions.data_ptr<float>(),
-                                          regions.size(2), regions.size(3), stream)
-                   : cs_fill_patches_cpu(fill.data_ptr<float>(), n, regions.size(1), at, regions.data_ptr<float>(),
-                                         regions.size(2), regions.size(3), threads),
-              "fill");
-    }
-};
 
 }  // namespace
 
@@ -145,7 +69,7 @@ void IncrementalScorer::use_reduced_precision(torch::ScalarType compute) {
 }
 
 torch::Tensor IncrementalScorer::chain_output(int64_t from, int64_t to) {
-    const Kernels kernels{device_.cuda, threads_, stream_};
+    const PatchKernels kernels{device_.cuda, threads_, stream_};
     const std::vector<Link>& links = chain_->links();
     const int64_t n = to - from;
     torch::Tensor patch;

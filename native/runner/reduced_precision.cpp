@@ -81,8 +81,16 @@ const torch::Tensor& ReducedPrecision::shift(size_t s) const {
 }
 
 torch::Tensor ReducedPrecision::run_links(size_t from, torch::Tensor x) const {
+    return run_chain(from, std::move(x), torch::Tensor());
+}
+
+torch::Tensor ReducedPrecision::run_links_on_changes(size_t l, torch::Tensor changes) const {
+    return run_chain(l, torch::Tensor(), std::move(changes));
+}
+
+torch::Tensor ReducedPrecision::run_chain(size_t from, torch::Tensor x, torch::Tensor changes) const {
     const std::vector<Link>& links = chain_->links();
-    torch::Tensor changes;  // when defined: the change of link l's input, in place of x
+    // When changes is defined, it is the change of link l's input, in place of x.
     for (size_t l = from; l < links.size();) {
         if (!links_[l]) {
             x = links[l].forward(x);

@@ -43,6 +43,8 @@ public:
 
     // Links from .. the end of the chain on float32 tensors x (N x C x H x W): the chain's output in float32.
     torch::Tensor run_links(size_t from, torch::Tensor x) const;
+    // The same from the change of link l's input (l computes on changes; in the compute type, channels-last).
+    torch::Tensor run_links_on_changes(size_t l, torch::Tensor changes) const;
     // Convolution link l on the changes of regions that already hold its padding (the incremental engine's, in
     // the compute type), given the unoccluded output at each output patch: the patches, float32, through a ReLU
     // where relu is set (link l + 1, where relu_follows(l)).
@@ -55,8 +57,12 @@ public:
     torch::Tensor run_rest(torch::Tensor x) const;
     // Whether convolution link l computes on changes (PyTorch's own Conv2d); else it runs as it is, in float32.
     bool changes_link(size_t l) const { return links_[l].has_value(); }
-    // Convolution link l's unoccluded output in channels-last memory: what base patches are gathered from.
+    // Convolution link l's unoccluded input and output in channels-last memory: what changes are taken against,
+    // and what base patches are gathered from.
+    const torch::Tensor& base_input(size_t l) const { return links_[l]->base_input(); }
     const torch::Tensor& base_output(size_t l) const { return links_[l]->base_output(); }
+    // What the changes are held in: bfloat16, or float32 for TF32.
+    torch::ScalarType compute() const { return compute_; }
     // Which layers ran how, for the summary.
     const std::string& description() const { return description_; }
 
@@ -68,6 +74,9 @@ private:
     // Whole step s's float32 output minus its own on the unoccluded input, in the run's arithmetic (TF32 is on
     // by the first run).
     const torch::Tensor& shift(size_t s) const;
+    // Links from .. the end of the chain on x (float32), or where changes is defined on that change of link
+    // from's input.
+    torch::Tensor run_chain(size_t from, torch::Tensor x, torch::Tensor changes) const;
 
     std::shared_ptr<const ChainDecomposition> chain_;
     torch::ScalarType compute_;

@@ -1,0 +1,72 @@
+#include "patch_kernels.h"
+
+#include <stdexcept>
+#include <string>
+
+namespace convscope::bench {
+
+namespace {
+
+void check(int status, const char* kernel) {
+    if (status != CS_OK) {
+        throw std::runtime_error(std::string("the ") + kernel + " kernel failed: " +
+                                 cs_status_message(status));
+    }
+}
+
+}  // namespace
+
+torch::Tensor place_tensor(const std::vector<cs_patch_place>& places, const torch::Device& device) {
+    auto* ints = reinterpret_cast<int32_t*>(const_cast<cs_patch_place*>(places.data()));
+    return torch::from_blob(ints, {static_cast<int64_t>(places.size()) * 8}, torch::kInt).clone().to(device);
+}
+
+const cs_patch_place* place_at(const torch::Tensor& places, int64_t index) {
+    return reinterpret_cast<const cs_patch_place*>(places.data_ptr<int32_t>()) + index;
+}
+
+void PatchKernels::gather(const torch::Tensor& base, const cs_patch_place* at, torch::Tensor& regions) const {
+    const int64_t n = regions.size(0);
+    check(cuda ? cs_gather_regions_cuda(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3), at, n,
+                                        regions.size(2), regions.size(3), regions.data_ptr<float>(), stream)
+               : cs_gather_regions_cpu(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3), at, n,
+                                       regions.size(2), regions.size(3), regions.data_ptr<float>(), threads),
+          "gather");
+}
+
+void PatchKernels::paste(const torch::Tensor& patches, const cs_patch_place* at, torch::Tensor& regions) const {
+    const int64_t n = regions.size(0);
+    check(cuda ? cs_paste_patches_cuda(patches.data_ptr<float>(), n, patches.size(1), patches.size(2),
+                                       patches.size(3), at, regions.data_ptr<float>(), regions.size(2),
+                                       regions.size(3), stream)
+               : cs_paste_patches_cpu(patches.data_ptr<float>(), n, patches.size(1), patches.size(2),
+                                      patches.size(3), at, regions.data_ptr<float>(), regions.size(2),
+                                      regions.size(3), threads),
+          "paste");
+}
+
+void PatchKernels::region_changes(const torch::Tensor& base, const torch::Tensor* incoming, const torch::Tensor& fill,
+                        const cs_patch_place* at, torch::Tensor& changes) const {
+    const int64_t n = changes.size(0);
+    const int32_t type = changes.scalar_type() == torch::kBFloat16 ? CS_CHANGE_BFLOAT16 : CS_CHANGE_FLOAT32;
+    const float* patches = incoming ? incoming->data_ptr<float>() : nullptr;
+    const int64_t ph = incoming ? incoming->size(2) : 1, pw = incoming ? incoming->size(3) : 1;
+    check(cuda ? cs_region_changes_cuda(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3), patches,
+                                        ph, pw, fill.data_ptr<float>(), at, n, changes.size(2), changes.size(3),
+                                        type, changes.data_ptr(), stream)
+               : cs_region_changes_cpu(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3), patches,
+                                       ph, pw, fill.data_ptr<float>(), at, n, changes.size(2), changes.size(3),
+                                       type, changes.data_ptr(), threads),
+          "region change");
+}
+
+void PatchKernels::fill(const torch::Tensor& fill, const cs_patch_place* at, torch::Tensor& regions) const {
+    const int64_t n = regions.size(0);
+    check(cuda ? cs_fill_patches_cuda(fill.data_ptr<float>(), n, regions.size(1), at, regions.data_ptr<float>(),
+                                      regions.size(2), regions.size(3), stream)
+               : cs_fill_patches_cpu(fill.data_ptr<float>(), n, regions.size(1), at, regions.data_ptr<float>(),
+                                     regions.size(2), regions.size(3), threads),
+          "fill");
+}
+
+}  // namespace convscope::bench
