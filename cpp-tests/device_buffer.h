@@ -24,8 +24,11 @@ struct DeviceBuffer {
     size_t count = 0;
     // At least one element is allocated, so an empty buffer still has a valid device address.
     explicit DeviceBuffer(size_t n) : count(n) { CUDA_CHECK(cudaMalloc(&ptr, std::max<size_t>(n, 1) * sizeof(T))); }
+    // Synchronised: a copy from pageable memory may return before it lands, and a kernel on a non-blocking
+    // stream is not ordered after it.
     explicit DeviceBuffer(const std::vector<T>& host) : DeviceBuffer(host.size()) {
         CUDA_CHECK(cudaMemcpy(ptr, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice));
+        CUDA_CHECK(cudaDeviceSynchronize());
     }
     ~DeviceBuffer() { cudaFree(ptr); }
     DeviceBuffer(const DeviceBuffer&) = delete;

@@ -4,7 +4,10 @@
 // itself. On a machine without a CUDA device it reports SKIPPED and exits 77, which CTest counts as skipped.
 #include <cuda_runtime.h>
 
+#include <cmath>
 #include <cstdio>
+#include <limits>
+#include <utility>
 #include <vector>
 
 #include "check.h"
@@ -65,6 +68,35 @@ void expect_like_cpu(int64_t images, int64_t per_image, uint32_t seed, cudaStrea
 CS_TEST(rebase_on_the_gpu_equals_the_cpu_for_every_type_and_step) {
     expect_like_cpu(3, 20000, 11);
     expect_like_cpu(1, 1, 21);
+}
+
+CS_TEST(rebase_on_the_gpu_rounds_and_keeps_edge_values_as_the_cpu_does) {
+    const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+    // Ties to even both ways after adding 1, ReLU's edges (-0, a NaN, -inf), infinities, and subnormal inputs
+    // and results.
+    const std::vector<float> values = {0.00390625f, 0.01171875f, -0.5f, -0.0f, nan, -inf, inf,
+                                       std::ldexp(3.0f, -130), -std::ldexp(1.0f, -140), 1e-45f, -3.0f, 2.5f};
+    const auto count = static_cast<int64_t>(values.size());
+    const std::vector<float> ones(values.size(), 1.0f), tiny(values.size(), std::ldexp(1.0f, -135));
+    DeviceBuffer<float> d_ones(ones), d_tiny(tiny);
+    Elements in(CS_CHANGE_FLOAT32, values.size());
+    for (size_t i = 0; i < values.size(); ++i) in.set(i, values[i]);
+    DeviceBuffer<unsigned char> d_in(in.bytes);
+    for (int32_t out_type : kTypes) {
+        for (const bool relu : {false, true}) {
+            for (const auto& [add, d_add] : {std::pair{ones.data(), d_ones.ptr}, std::pair{tiny.data(), d_tiny.ptr}}) {
+                const Elements expected = on_cpu(in, add, relu, tiny.data(), 1, count, out_type);
+                Elements got(out_type, in.size(), 0xff);
+                DeviceBuffer<unsigned char> d_out(got.bytes);
+                CHECK_EQ(cs_rebase_cuda(d_in.ptr, CS_CHANGE_FLOAT32, d_add, relu, d_tiny.ptr, 1, count, out_type,
+                                        d_out.ptr, nullptr),
+                         kOk);
+                CUDA_CHECK(cudaDeviceSynchronize());
+                got.bytes = d_out.to_host();
+                CHECK(got == expected);
+            }
+        }
+    }
 }
 
 CS_TEST(rebase_on_the_gpu_covers_more_images_than_a_grid_column) {

@@ -125,13 +125,11 @@ EngineChoice full_engine(EngineRequest asked, int64_t macs, const std::string& w
 
 OccludedChunks::OccludedChunks(const EngineInputs& in)
     : image_(in.image.contiguous()), grid_(in.grid), device_(in.device), threads_(in.threads),
-      stream_(cuda_stream(in.device)) {
-    const auto on_device = torch::TensorOptions().device(device_.device).dtype(torch::kFloat);
+      stream_(cuda_stream(in.device)), batch_(in.batch) {
     fill_ = torch::from_blob(const_cast<float*>(in.fill.data()), {static_cast<int64_t>(in.fill.size())},
                              torch::kFloat)
                 .clone()
                 .to(device_.device);
-    chunk_ = torch::empty({in.batch, image_.size(1), image_.size(2), image_.size(3)}, on_device);
     if (device_.cuda) {
         const auto* ints = reinterpret_cast<const int32_t*>(grid_->windows.data());
         windows_ = torch::from_blob(const_cast<int32_t*>(ints), {grid_->count() * 4}, torch::kInt)
@@ -142,9 +140,10 @@ OccludedChunks::OccludedChunks(const EngineInputs& in)
 
 torch::Tensor OccludedChunks::occluded(int64_t from, int64_t to) {
     const int64_t n = to - from;
+    const int64_t c = image_.size(1), h = image_.size(2), w = image_.size(3);
+    if (!chunk_.defined()) chunk_ = torch::empty({batch_, c, h, w}, image_.options());
     // narrow on dim 0 of a contiguous tensor is contiguous: its data_ptr is the first n copies.
     torch::Tensor occluded = chunk_.narrow(0, 0, n);
-    const int64_t c = image_.size(1), h = image_.size(2), w = image_.size(3);
     int status;
     if (device_.cuda) {
         const auto* windows = reinterpret_cast<const cs_window*>(windows_.data_ptr<int32_t>()) + from;
@@ -175,8 +174,8 @@ torch::Tensor OccludedChunks::changes(int64_t from, int64_t to, const torch::Ten
         window_places_ = place_tensor(places, device_.device);
     }
     if (!change_chunk_.defined() || change_chunk_.scalar_type() != type) {
-        change_chunk_ = torch::empty(chunk_.sizes(), chunk_.options().dtype(type).memory_format(
-                                                         torch::MemoryFormat::ChannelsLast));
+        change_chunk_ = torch::empty({batch_, image_.size(1), image_.size(2), image_.size(3)},
+                                     image_.options().dtype(type).memory_format(torch::MemoryFormat::ChannelsLast));
     }
     torch::Tensor changes = change_chunk_.narrow(0, 0, to - from);
     const PatchKernels kernels{device_.cuda, threads_, stream_};

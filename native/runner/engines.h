@@ -69,7 +69,7 @@ public:
 class OccludedChunks {
 public:
     explicit OccludedChunks(const EngineInputs& in);
-    int64_t batch() const { return chunk_.size(0); }
+    int64_t batch() const { return batch_; }
     // Windows from .. to - 1 occluded (N x C x H x W, contiguous); valid until the next call.
     torch::Tensor occluded(int64_t from, int64_t to);
     // What occluding changes for windows from .. to - 1 against base (the image, 1 x C x H x W in channels-last
@@ -84,7 +84,8 @@ private:
     int threads_;
     void* stream_;
     torch::Tensor fill_;
-    torch::Tensor chunk_;
+    int64_t batch_;
+    torch::Tensor chunk_;    // allocated on first use: a run below float32 may only take changes
     torch::Tensor windows_;  // CUDA: every window's rectangle on the device
     torch::Tensor window_places_;  // changes: every window as a paste rectangle in a region of the whole image
     torch::Tensor change_chunk_;   // changes: reused while its type stays

@@ -14,6 +14,16 @@ void check(int status, const char* kernel) {
     }
 }
 
+// The kernels read raw memory: a tensor of another layout or device would give a wrong map or fault, not an error.
+void require_channels_last(const torch::Tensor& t, const torch::Device& device, const char* what) {
+    if (!t.is_contiguous(torch::MemoryFormat::ChannelsLast) || t.device() != device ||
+        (t.scalar_type() != torch::kFloat && t.scalar_type() != torch::kBFloat16)) {
+        throw std::runtime_error(std::string("the patch kernels need ") + what +
+                                 " as a dense channels-last float32 or bfloat16 tensor on " + device.str() + ", got " +
+                                 c10::toString(t.scalar_type()) + " " + c10::str(t.sizes()) + " on " + t.device().str());
+    }
+}
+
 }  // namespace
 
 torch::Tensor place_tensor(const std::vector<cs_patch_place>& places, const torch::Device& device) {
@@ -47,6 +57,9 @@ void PatchKernels::paste(const torch::Tensor& patches, const cs_patch_place* at,
 
 void PatchKernels::region_changes(const torch::Tensor& base, const torch::Tensor* incoming, const torch::Tensor& fill,
                         const cs_patch_place* at, torch::Tensor& changes) const {
+    require_channels_last(changes, changes.device(), "the changes");
+    require_channels_last(base, changes.device(), "the base");
+    if (incoming) require_channels_last(*incoming, changes.device(), "the incoming patches");
     const int64_t n = changes.size(0);
     const int32_t type = changes.scalar_type() == torch::kBFloat16 ? CS_CHANGE_BFLOAT16 : CS_CHANGE_FLOAT32;
     const float* patches = incoming ? incoming->data_ptr<float>() : nullptr;

@@ -15,7 +15,8 @@
  * float32 values, shared by every image, or are NULL (nothing added, nothing subtracted); act is ReLU with relu
  * != 0 (v < 0 gives 0; a NaN stays NaN, as in LibTorch) and the identity otherwise; and store writes float32 or
  * bfloat16 bits rounded to nearest, ties to even (out_type). The arithmetic is float32, in that order, so the
- * result is bit-identical to LibTorch's add, relu and sub on the same tensors. Each image is per_image
+ * result is bit-identical to LibTorch's add, relu and sub on the same tensors (a NaN stays a NaN, though its
+ * payload bits may differ). Each image is per_image
  * contiguous elements: a channels-last N x C x H x W tensor and its 1 x C x H x W base in the same format, or an
  * N x D matrix and its 1 x D row. in and out may be the same buffer when their types match.
  *
