@@ -71,6 +71,25 @@ inline Elements reference_rebase(const Elements& in, const float* add, bool relu
     return out;
 }
 
+// cs_rebase_patches as what it replaces: the base gathered at the places (cs_gather_regions_cpu), then
+// cs_rebase_cpu with those patches as what is added, element for element. out_type's elements, or empty when a
+// call failed.
+inline Elements gathered_then_rebased(const Elements& in, const std::vector<float>& base, int64_t channels,
+                                      int64_t base_height, int64_t base_width,
+                                      const std::vector<cs_patch_place>& places, int64_t patch_height,
+                                      int64_t patch_width, bool relu, int32_t out_type) {
+    const auto count = static_cast<int64_t>(places.size());
+    std::vector<float> gathered(static_cast<size_t>(count * patch_height * patch_width * channels));
+    Elements out(out_type, gathered.size());
+    if (cs_gather_regions_cpu(base.data(), channels, base_height, base_width, places.data(), count, patch_height,
+                              patch_width, gathered.data(), 1) != CS_OK ||
+        cs_rebase_cpu(in.data(), in.type, gathered.data(), relu, nullptr, 1, static_cast<int64_t>(gathered.size()),
+                      out_type, out.data(), 1) != CS_OK) {
+        return Elements(out_type, 0);
+    }
+    return out;
+}
+
 }  // namespace convscope::test
 
 #endif

@@ -1,6 +1,8 @@
 // Specification of cs_rebase_cpu (convscope/rebase.h) against a naive loop: every combination of element types
 // and steps, bit for bit, for images that span several of the kernel's segments and for many small images, on 1,
-// 2, 3 and all threads; ReLU's edges and bfloat16's rounding; in place; and its argument checks.
+// 2, 3 and all threads; ReLU's edges and bfloat16's rounding; in place; and its argument checks. And
+// cs_rebase_patches_cpu against the gather and the rebase it replaces.
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -11,6 +13,8 @@
 #include "rebase_reference.h"
 
 using convscope::test::Elements;
+using convscope::test::gathered_then_rebased;
+using convscope::test::random_gather_places;
 using convscope::test::random_elements;
 using convscope::test::random_values;
 using convscope::test::reference_rebase;
@@ -114,6 +118,57 @@ CS_TEST(rebase_rejects_invalid_arguments_and_writes_nothing) {
     for (float v : out) CHECK_EQ(v, 2.0f);  // 2 + 1 - 1
 }
 
+CS_TEST(rebase_patches_equal_a_gather_then_a_rebase) {
+    // Patches at the base's corners and edges and anywhere inside; one channel and many.
+    for (const auto& [channels, base_height, base_width, patch_height, patch_width] :
+         {std::array<int64_t, 5>{3, 9, 11, 4, 5}, std::array<int64_t, 5>{1, 7, 7, 7, 7},
+          std::array<int64_t, 5>{64, 20, 18, 6, 3}}) {
+        const std::vector<cs_patch_place> places =
+            random_gather_places(30, base_height, base_width, patch_height, patch_width, 71);
+        const std::vector<float> base = random_values(static_cast<size_t>(base_height * base_width * channels), 72);
+        for (int32_t in_type : kTypes) {
+            const Elements in = random_elements(
+                in_type, places.size() * static_cast<size_t>(patch_height * patch_width * channels), 73);
+            for (int32_t out_type : kTypes) {
+                for (const bool relu : {false, true}) {
+                    const Elements expected = gathered_then_rebased(in, base, channels, base_height, base_width,
+                                                                    places, patch_height, patch_width, relu,
+                                                                    out_type);
+                    CHECK_EQ(expected.size(), in.size());
+                    for (int32_t threads : {1, 2, 0}) {
+                        Elements out(out_type, in.size(), 0xff);
+                        CHECK_EQ(cs_rebase_patches_cpu(in.data(), in_type, base.data(), channels, base_height,
+                                                       base_width, places.data(), static_cast<int64_t>(places.size()),
+                                                       patch_height, patch_width, relu, out_type, out.data(), threads),
+                                 kOk);
+                        CHECK(out == expected);
+                    }
+                }
+            }
+        }
+    }
+}
+
+CS_TEST(rebase_patches_reject_patches_past_the_base_and_write_nothing) {
+    const std::vector<float> in(2 * 2 * 2, 1.0f), base(2 * 3 * 3, 1.0f);
+    std::vector<float> out(in.size(), -7.0f);
+    const cs_patch_place inside = {1, 1, 0, 0, 0, 0, 0, 0}, below = {2, 1, 0, 0, 0, 0, 0, 0},
+                         left = {0, -1, 0, 0, 0, 0, 0, 0};
+    auto call = [&](const cs_patch_place* at, int32_t type, const float* b) {
+        return cs_rebase_patches_cpu(in.data(), CS_CHANGE_FLOAT32, b, 2, 3, 3, at, 1, 2, 2, 0, type, out.data(), 1);
+    };
+    CHECK_EQ(call(&below, CS_CHANGE_FLOAT32, base.data()), kInvalid);
+    CHECK_EQ(call(&left, CS_CHANGE_FLOAT32, base.data()), kInvalid);
+    CHECK_EQ(call(&inside, 3, base.data()), kInvalid);
+    CHECK_EQ(call(&inside, CS_CHANGE_FLOAT32, nullptr), kInvalid);
+    for (float v : out) CHECK_EQ(v, -7.0f);
+    CHECK_EQ(call(&inside, CS_CHANGE_FLOAT32, base.data()), kOk);
+    for (float v : out) CHECK_EQ(v, 2.0f);
+    CHECK_EQ(cs_rebase_patches_cpu(nullptr, CS_CHANGE_FLOAT32, nullptr, 2, 3, 3, nullptr, 0, 2, 2, 0,
+                                   CS_CHANGE_FLOAT32, nullptr, 1),
+             kOk);  // no patches: nothing to do
+}
+
 CS_TEST(cuda_twin_exists_in_every_build) {
     if (cs_cuda_device_count() != 0) {
         std::printf("a CUDA device is present: test_rebase_cuda covers the twin\n");
@@ -124,8 +179,15 @@ CS_TEST(cuda_twin_exists_in_every_build) {
     float out = -7.0f;
     CHECK_EQ(cs_rebase_cuda(&one, CS_CHANGE_FLOAT32, &one, 0, nullptr, 1, 1, CS_CHANGE_FLOAT32, &out, nullptr),
              static_cast<int>(CS_CUDA_UNAVAILABLE));
+    const cs_patch_place p = {0, 0, 0, 0, 0, 0, 0, 0};
+    CHECK_EQ(cs_rebase_patches_cuda(&one, CS_CHANGE_FLOAT32, &one, 1, 1, 1, &p, 1, 1, 1, 0, CS_CHANGE_FLOAT32, &out,
+                                    nullptr),
+             static_cast<int>(CS_CUDA_UNAVAILABLE));
     CHECK_EQ(out, -7.0f);
     if (cs_cuda_compiled()) {
+        CHECK_EQ(cs_rebase_patches_cuda(&one, CS_CHANGE_FLOAT32, nullptr, 1, 1, 1, &p, 1, 1, 1, 0, CS_CHANGE_FLOAT32,
+                                        &out, nullptr),
+                 kInvalid);
         // Argument checks come first, in the CUDA build as in the CPU kernel.
         CHECK_EQ(cs_rebase_cuda(&one, 5, &one, 0, nullptr, 1, 1, CS_CHANGE_FLOAT32, &out, nullptr), kInvalid);
         CHECK_EQ(cs_rebase_cuda(nullptr, CS_CHANGE_FLOAT32, nullptr, 0, nullptr, 0, 0, CS_CHANGE_FLOAT32, nullptr,

@@ -1,7 +1,8 @@
-// Specification of cs_rebase_cuda (convscope/rebase.h): it returns what cs_rebase_cpu returns, bit for bit, for
-// every combination of element types and steps, for more images than one grid column holds, for images larger
-// than one grid row of blocks covers, in place, and on a stream of its own. test_rebase_cpu pins the CPU kernel
-// itself. On a machine without a CUDA device it reports SKIPPED and exits 77, which CTest counts as skipped.
+// Specification of cs_rebase_cuda and cs_rebase_patches_cuda (convscope/rebase.h): each returns what its CPU
+// twin returns, bit for bit, for every combination of element types and steps, for more images or patches than
+// one grid column holds, for images or patches larger than one grid row of blocks covers; cs_rebase_cuda also in
+// place, on a stream of its own and on edge values. test_rebase_cpu pins the CPU kernels themselves. On a machine
+// without a CUDA device it reports SKIPPED and exits 77, which CTest counts as skipped.
 #include <cuda_runtime.h>
 
 #include <cmath>
@@ -18,6 +19,7 @@
 using convscope::test::DeviceBuffer;
 using convscope::test::Elements;
 using convscope::test::random_elements;
+using convscope::test::random_gather_places;
 using convscope::test::random_values;
 
 namespace {
@@ -124,6 +126,51 @@ CS_TEST(rebase_on_the_gpu_runs_in_place_and_on_a_stream) {
     got.bytes = d_x.to_host();
     CHECK(got == expected);
     CUDA_CHECK(cudaStreamDestroy(stream));
+}
+
+namespace {
+
+// The CUDA patches against the CPU ones on the same random patches; the device output starts as 0xff bytes.
+void expect_patches_like_cpu(int64_t channels, int64_t base_height, int64_t base_width, int64_t patch_height,
+                             int64_t patch_width, int count, uint32_t seed) {
+    const std::vector<cs_patch_place> places =
+        random_gather_places(count, base_height, base_width, patch_height, patch_width, seed);
+    const std::vector<float> base = random_values(static_cast<size_t>(base_height * base_width * channels), seed + 1);
+    DeviceBuffer<float> d_base(base);
+    DeviceBuffer<cs_patch_place> d_places(places);
+    for (int32_t in_type : kTypes) {
+        const Elements in =
+            random_elements(in_type, places.size() * static_cast<size_t>(patch_height * patch_width * channels),
+                            seed + 2);
+        DeviceBuffer<unsigned char> d_in(in.bytes);
+        for (int32_t out_type : kTypes) {
+            for (const bool relu : {false, true}) {
+                Elements expected(out_type, in.size(), 0xff);
+                CHECK_EQ(cs_rebase_patches_cpu(in.data(), in_type, base.data(), channels, base_height, base_width,
+                                               places.data(), count, patch_height, patch_width, relu, out_type,
+                                               expected.data(), 0),
+                         kOk);
+                Elements got(out_type, in.size(), 0xff);
+                DeviceBuffer<unsigned char> d_out(got.bytes);
+                CHECK_EQ(cs_rebase_patches_cuda(d_in.ptr, in_type, d_base.ptr, channels, base_height, base_width,
+                                                d_places.ptr, count, patch_height, patch_width, relu, out_type,
+                                                d_out.ptr, nullptr),
+                         kOk);
+                CUDA_CHECK(cudaDeviceSynchronize());
+                got.bytes = d_out.to_host();
+                CHECK(got == expected);
+            }
+        }
+    }
+}
+
+}  // namespace
+
+CS_TEST(rebase_patches_on_the_gpu_equal_the_cpu) {
+    expect_patches_like_cpu(3, 9, 11, 4, 5, 40, 81);
+    expect_patches_like_cpu(64, 20, 18, 6, 3, 30, 82);
+    expect_patches_like_cpu(1, 3, 3, 1, 1, 70000, 83);      // more patches than a grid column
+    expect_patches_like_cpu(2, 400, 400, 300, 300, 2, 84);  // a patch larger than a grid row of blocks covers
 }
 
 int main() { return convscope::test::run_all_on_a_device("rebase_cuda"); }

@@ -53,9 +53,9 @@ torch::Tensor ChangeOp::operator()(const torch::Tensor& x) const {
     return rebase(output_change(x), base_out_, false, {}, torch::kFloat);
 }
 
-torch::Tensor ChangeOp::on_region_changes(const torch::Tensor& changes, const torch::Tensor& base_patches,
+torch::Tensor ChangeOp::on_region_changes(const torch::Tensor& changes, const cs_patch_place* patch_places,
                                           bool relu) const {
-    return rebase(apply(changes, true), base_patches, relu, {}, torch::kFloat);
+    return rebase_patches(channels_last(apply(changes, true)), base_out_, patch_places, relu, torch::kFloat);
 }
 
 }  // namespace convscope::bench

@@ -28,9 +28,11 @@ public:
     torch::Tensor output_change(const torch::Tensor& x) const;
     // The same from the change of the input (x - base_input(), in the compute type).
     torch::Tensor on_changes(const torch::Tensor& changes) const;
-    // A convolution on the changes of regions that already hold its padding (in the compute type), given the
-    // unoccluded output at each output patch: the output patches (float32), through a ReLU where relu is set.
-    torch::Tensor on_region_changes(const torch::Tensor& changes, const torch::Tensor& base_patches,
+    // A convolution on the changes of regions that already hold its padding (in the compute type), given each
+    // output patch's place in the output (region corners; host memory on the CPU, device memory on CUDA): the
+    // output patches (float32, channels-last), the unoccluded output added back at each place by
+    // cs_rebase_patches, through a ReLU where relu is set.
+    torch::Tensor on_region_changes(const torch::Tensor& changes, const cs_patch_place* patch_places,
                                     bool relu) const;
     // The unoccluded input and output (channels-last for a convolution).
     const torch::Tensor& base_input() const { return base_in_; }

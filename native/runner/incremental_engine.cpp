@@ -52,18 +52,13 @@ torch::Tensor IncrementalScorer::padded_base(size_t l, const torch::Tensor& inpu
 void IncrementalScorer::use_reduced_precision(torch::ScalarType compute) {
     ChainScorer::use_reduced_precision(compute);
     // A patch convolution computes on its regions' changes (written by cs_region_changes_* in the compute type)
-    // and adds the unoccluded output at its patch back; the bases stay the exact float32 ones.
+    // and adds the unoccluded output at its patch back (cs_rebase_patches); the bases stay the exact float32 ones.
     const std::vector<Link>& links = chain_->links();
     change_buffers_.resize(links.size());
-    base_patch_buffers_.resize(links.size());
     for (size_t l = 0; l < incremental_; ++l) {
         if (links[l].kind != LinkKind::Conv || !reduced_->changes_link(l)) continue;
         change_buffers_[l] = torch::empty_like(region_buffers_[l], region_buffers_[l].options().dtype(compute),
                                                torch::MemoryFormat::ChannelsLast);
-        const torch::Tensor& out = chain_->base_output(l);
-        base_patch_buffers_[l] =
-            torch::empty({region_buffers_[l].size(0), out.size(1), patch_sizes_[l][0], patch_sizes_[l][1]},
-                         out.options().memory_format(torch::MemoryFormat::ChannelsLast));
         region_buffers_[l] = torch::Tensor();  // this layer no longer gathers values
     }
 }
@@ -84,12 +79,10 @@ torch::Tensor IncrementalScorer::chain_output(int64_t from, int64_t to) {
         if (reduced_ && link.kind == LinkKind::Conv && reduced_->changes_link(l)) {
             torch::Tensor changes = change_buffers_[l].narrow(0, 0, n);
             kernels.region_changes(padded_bases_[l], l == 0 ? nullptr : &incoming, fill_, at, changes);
-            torch::Tensor base_patches = base_patch_buffers_[l].narrow(0, 0, n);
-            kernels.gather(reduced_->base_output(l),
-                           place_at(patch_places_, static_cast<int64_t>(l) * window_count_ + from), base_patches);
             // A ReLU that follows on patches is applied in the pass that adds the base patches back.
             const bool relu = reduced_->relu_follows(l) && l + 1 < incremental_;
-            patch = reduced_->conv_patches(l, changes, base_patches, relu);
+            patch = reduced_->conv_patches(
+                l, changes, place_at(patch_places_, static_cast<int64_t>(l) * window_count_ + from), relu);
             if (relu) ++l;
             continue;
         }
@@ -216,8 +209,6 @@ std::shared_ptr<IncrementalScorer> IncrementalScorer::plan(std::shared_ptr<const
         patch_places[k].region_top = places[k].patch_top;
         patch_places[k].region_left = places[k].patch_left;
     }
-    b->patch_sizes_.resize(count);
-    for (size_t l = 0; l < count; ++l) b->patch_sizes_[l] = {plans[l].patch[0], plans[l].patch[1]};
     b->places_ = place_tensor(places, in.device.device);
     b->patch_places_ = place_tensor(patch_places, in.device.device);
     b->switch_places_ = place_tensor(switch_places, in.device.device);

@@ -58,9 +58,7 @@ private:
     torch::Tensor full_buffer_;
     torch::Tensor places_;         // int32, layer-major: layer l, window n at (l * window_count + n) * 8
     torch::Tensor patch_places_;   // the same with region corners at the output patches' corners
-    std::vector<std::array<int64_t, 2>> patch_sizes_;  // per layer: its output patch's rows and columns
     std::vector<torch::Tensor> change_buffers_;       // reduced precision: the regions' changes
-    std::vector<torch::Tensor> base_patch_buffers_;   // reduced precision: the unoccluded output patches
     torch::Tensor switch_places_;  // int32: window n at n * 8
     torch::Tensor fill_;
     int64_t chain_full_macs_ = 0;

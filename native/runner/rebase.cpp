@@ -71,4 +71,30 @@ torch::Tensor rebase(const torch::Tensor& in_tensor, const torch::Tensor& add, b
     return out;
 }
 
+torch::Tensor rebase_patches(const torch::Tensor& in, const torch::Tensor& base, const cs_patch_place* at, bool relu,
+                             torch::ScalarType out_type) {
+    const auto channels_last = torch::MemoryFormat::ChannelsLast;
+    if (in.dim() != 4 || base.dim() != 4 || base.size(0) != 1 || base.size(1) != in.size(1) ||
+        !in.is_contiguous(channels_last) || !base.is_contiguous(channels_last) ||
+        base.scalar_type() != torch::kFloat || base.device() != in.device()) {
+        throw std::runtime_error("the rebase kernel's patches " + c10::str(in.sizes()) + " and base " +
+                                 c10::str(base.sizes()) + " must be channels-last, with one float32 base image of " +
+                                 "their channels on their device");
+    }
+    torch::Tensor out = torch::empty(in.sizes(), in.options().dtype(out_type).memory_format(channels_last));
+    const int32_t in_type = element_type(in.scalar_type()), type = element_type(out_type);
+    const int status =
+        in.is_cuda()
+            ? cs_rebase_patches_cuda(in.data_ptr(), in_type, base.data_ptr<float>(), in.size(1), base.size(2),
+                                     base.size(3), at, in.size(0), in.size(2), in.size(3), relu, type,
+                                     out.data_ptr(), cuda_stream(in.device()))
+            : cs_rebase_patches_cpu(in.data_ptr(), in_type, base.data_ptr<float>(), in.size(1), base.size(2),
+                                    base.size(3), at, in.size(0), in.size(2), in.size(3), relu, type,
+                                    out.data_ptr(), at::get_num_threads());
+    if (status != CS_OK) {
+        throw std::runtime_error(std::string("the rebase kernel failed on patches: ") + cs_status_message(status));
+    }
+    return out;
+}
+
 }  // namespace convscope::bench

@@ -115,8 +115,8 @@ torch::Tensor ReducedPrecision::run_chain(size_t from, torch::Tensor x, torch::T
 }
 
 torch::Tensor ReducedPrecision::conv_patches(size_t l, const torch::Tensor& changes,
-                                             const torch::Tensor& base_patches, bool relu) const {
-    return links_[l]->on_region_changes(changes, base_patches, relu);
+                                             const cs_patch_place* patch_places, bool relu) const {
+    return links_[l]->on_region_changes(changes, patch_places, relu);
 }
 
 torch::Tensor ReducedPrecision::run_rest(torch::Tensor x) const {

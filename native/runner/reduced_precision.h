@@ -46,9 +46,9 @@ public:
     // The same from the change of link l's input (l computes on changes; in the compute type, channels-last).
     torch::Tensor run_links_on_changes(size_t l, torch::Tensor changes) const;
     // Convolution link l on the changes of regions that already hold its padding (the incremental engine's, in
-    // the compute type), given the unoccluded output at each output patch: the patches, float32, through a ReLU
-    // where relu is set (link l + 1, where relu_follows(l)).
-    torch::Tensor conv_patches(size_t l, const torch::Tensor& changes, const torch::Tensor& base_patches,
+    // the compute type), given each output patch's place in link l's output (region corners): the patches,
+    // float32, through a ReLU where relu is set (link l + 1, where relu_follows(l)).
+    torch::Tensor conv_patches(size_t l, const torch::Tensor& changes, const cs_patch_place* patch_places,
                                bool relu) const;
     // Whether link l computes on changes and a ReLU (of torch.nn) follows it, which the pass that adds its base
     // back can apply (run_links does).
@@ -57,10 +57,8 @@ public:
     torch::Tensor run_rest(torch::Tensor x) const;
     // Whether convolution link l computes on changes (PyTorch's own Conv2d); else it runs as it is, in float32.
     bool changes_link(size_t l) const { return links_[l].has_value(); }
-    // Convolution link l's unoccluded input and output in channels-last memory: what changes are taken against,
-    // and what base patches are gathered from.
+    // Convolution link l's unoccluded input in channels-last memory: what its changes are taken against.
     const torch::Tensor& base_input(size_t l) const { return links_[l]->base_input(); }
-    const torch::Tensor& base_output(size_t l) const { return links_[l]->base_output(); }
     // What the changes are held in: bfloat16, or float32 for TF32.
     torch::ScalarType compute() const { return compute_; }
     // Which layers ran how, for the summary.

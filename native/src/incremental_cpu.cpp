@@ -15,18 +15,9 @@ using convscope::detail::clip_span;
 using convscope::detail::for_rows;
 using convscope::detail::plane_batches_are_valid;
 using convscope::detail::region_changes_args_are_valid;
+using convscope::detail::regions_lie_inside;
 using convscope::detail::Span;
 using convscope::detail::to_bfloat16_bits;
-
-// Every region (region_height x region_width at its place's region corner) inside the base: what the CPU kernels
-// that read regions of a base check before reading.
-bool regions_lie_inside(const cs_patch_place* places, int64_t count, int64_t region_height, int64_t region_width,
-                        int64_t base_height, int64_t base_width) {
-    return std::all_of(places, places + count, [&](const cs_patch_place& p) {
-        return p.region_top >= 0 && p.region_left >= 0 && p.region_top + region_height <= base_height &&
-               p.region_left + region_width <= base_width;
-    });
-}
 
 }  // namespace
 

@@ -64,6 +64,16 @@ inline bool region_changes_args_are_valid(int64_t count, int64_t channels, int64
     return count == 0 || (base && places && changes && (patches || fill));
 }
 
+// Every region (region_height x region_width at its place's region corner) inside the base: what the CPU kernels
+// that read regions of a base check before reading (host only: places live on the device for the CUDA twins).
+inline bool regions_lie_inside(const cs_patch_place* places, int64_t count, int64_t region_height,
+                               int64_t region_width, int64_t base_height, int64_t base_width) {
+    return std::all_of(places, places + count, [&](const cs_patch_place& p) {
+        return p.region_top >= 0 && p.region_left >= 0 && p.region_top + region_height <= base_height &&
+               p.region_left + region_width <= base_width;
+    });
+}
+
 // Arguments of cs_rebase_cpu / _cuda: sizes addressable in bytes (float32 elements, the wider type), known
 // element types, and buffers wherever there is something to do.
 inline bool rebase_args_are_valid(const void* in, int32_t in_type, int64_t images, int64_t per_image,
@@ -73,6 +83,19 @@ inline bool rebase_args_are_valid(const void* in, int32_t in_type, int64_t image
     if (images == 0 || per_image == 0) return true;
     if (!batch_shape_is_valid(1, 1, per_image, images)) return false;
     return in && out;
+}
+
+// Arguments of cs_rebase_patches_cpu / _cuda other than places' bounds.
+inline bool rebase_patches_args_are_valid(const void* in, int32_t in_type, const float* base, int64_t channels,
+                                          int64_t base_height, int64_t base_width, const void* places, int64_t count,
+                                          int64_t patch_height, int64_t patch_width, int32_t out_type,
+                                          const void* out) {
+    const auto is_type = [](int32_t t) { return t == CS_CHANGE_FLOAT32 || t == CS_CHANGE_BFLOAT16; };
+    if (!plane_batches_are_valid(count, channels, base_height, base_width, patch_height, patch_width) ||
+        !is_type(in_type) || !is_type(out_type)) {
+        return false;
+    }
+    return count == 0 || (in && base && places && out);
 }
 
 // float32 value of bfloat16 bits: they are its upper half.

@@ -1,6 +1,6 @@
-// CPU kernel of convscope/rebase.h: one pass over the images, split over std::threads by (image, segment of
-// kSegment elements), its inner loop specialised for each combination of element types and steps so that the
-// compiler vectorises a loop without branches.
+// CPU kernels of convscope/rebase.h: one pass over the images, split over std::threads by (image, segment of
+// kSegment elements), or over the patches by (patch, row), the inner loop specialised for each combination of
+// element types and steps so that the compiler vectorises a loop without branches.
 #include <algorithm>
 
 #include "convscope/rebase.h"
@@ -12,6 +12,8 @@ namespace {
 using convscope::detail::for_rows;
 using convscope::detail::from_bfloat16_bits;
 using convscope::detail::rebase_args_are_valid;
+using convscope::detail::rebase_patches_args_are_valid;
+using convscope::detail::regions_lie_inside;
 using convscope::detail::to_bfloat16_bits;
 
 constexpr int64_t kSegment = 8192;  // elements per unit of work: a thread's share is whole segments
@@ -61,6 +63,34 @@ void rebase(const In* in, const float* add, bool relu, const float* subtract, in
     });
 }
 
+template <typename In, typename Out>
+void rebase_patches(const In* in, const float* base, int64_t channels, int64_t base_width,
+                    const cs_patch_place* places, int64_t count, int64_t patch_height, int64_t patch_width, bool relu,
+                    Out* out, int32_t threads) {
+    const SpanFunction<In, Out> span = span_function<In, Out>(true, relu, false);
+    const int64_t row = patch_width * channels;
+    for_rows(count * patch_height, row, threads, [&](int64_t first, int64_t last) {
+        for (int64_t i = first; i < last; ++i) {  // i = (patch n, row y)
+            const int64_t n = i / patch_height, y = i - n * patch_height;
+            const float* base_row = base + ((places[n].region_top + y) * base_width + places[n].region_left) * channels;
+            span(in + i * row, base_row, nullptr, row, out + i * row);
+        }
+    });
+}
+
+template <typename In>
+void rebase_patches_to(const In* in, const float* base, int64_t channels, int64_t base_width,
+                       const cs_patch_place* places, int64_t count, int64_t patch_height, int64_t patch_width,
+                       bool relu, int32_t out_type, void* out, int32_t threads) {
+    if (out_type == CS_CHANGE_BFLOAT16) {
+        rebase_patches(in, base, channels, base_width, places, count, patch_height, patch_width, relu,
+                       static_cast<uint16_t*>(out), threads);
+    } else {
+        rebase_patches(in, base, channels, base_width, places, count, patch_height, patch_width, relu,
+                       static_cast<float*>(out), threads);
+    }
+}
+
 template <typename In>
 void rebase_to(const In* in, const float* add, bool relu, const float* subtract, int64_t images, int64_t per_image,
                int32_t out_type, void* out, int32_t threads) {
@@ -82,6 +112,28 @@ extern "C" int cs_rebase_cpu(const void* in, int32_t in_type, const float* add, 
                   threads);
     } else {
         rebase_to(static_cast<const float*>(in), add, relu != 0, subtract, images, per_image, out_type, out, threads);
+    }
+    return CS_OK;
+}
+
+extern "C" int cs_rebase_patches_cpu(const void* in, int32_t in_type, const float* base, int64_t channels,
+                                     int64_t base_height, int64_t base_width, const cs_patch_place* places,
+                                     int64_t count, int64_t patch_height, int64_t patch_width, int32_t relu,
+                                     int32_t out_type, void* out, int32_t threads) {
+    if (!rebase_patches_args_are_valid(in, in_type, base, channels, base_height, base_width, places, count,
+                                       patch_height, patch_width, out_type, out)) {
+        return CS_INVALID_ARGUMENT;
+    }
+    if (count == 0) return CS_OK;
+    if (!regions_lie_inside(places, count, patch_height, patch_width, base_height, base_width)) {
+        return CS_INVALID_ARGUMENT;
+    }
+    if (in_type == CS_CHANGE_BFLOAT16) {
+        rebase_patches_to(static_cast<const uint16_t*>(in), base, channels, base_width, places, count, patch_height,
+                          patch_width, relu != 0, out_type, out, threads);
+    } else {
+        rebase_patches_to(static_cast<const float*>(in), base, channels, base_width, places, count, patch_height,
+                          patch_width, relu != 0, out_type, out, threads);
     }
     return CS_OK;
 }

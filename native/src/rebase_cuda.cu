@@ -1,4 +1,4 @@
-// CUDA kernel of convscope/rebase.h: blockIdx.y walks the images (a grid-stride loop past gridDim.y's limit) and
+// CUDA kernels of convscope/rebase.h: blockIdx.y walks the images (or patches) (a grid-stride loop past gridDim.y's limit) and
 // the x dimension an image's elements in memory order, so neighbouring threads touch neighbouring elements
 // (coalesced) and add and subtract, one image's values read by every image, stay in cache. The float operations
 // are the CPU twin's, in its order, so the results are bit-identical.
@@ -16,6 +16,7 @@ namespace {
 
 using convscope::detail::from_bfloat16_bits;
 using convscope::detail::rebase_args_are_valid;
+using convscope::detail::rebase_patches_args_are_valid;
 using convscope::detail::to_bfloat16_bits;
 
 constexpr int kThreadsPerBlock = 256;
@@ -46,13 +47,68 @@ __global__ void rebase_kernel(const In* in, const float* __restrict__ add, bool 
     }
 }
 
+// Patch n (blockIdx.y, grid-stride past gridDim.y) is patch_height rows of row = patch_width * C elements, each
+// row contiguous in both the patches and the base (NHWC), read from base row region_top + y at pixel region_left.
+template <typename In, typename Out, typename Index>
+__global__ void rebase_patches_kernel(const In* in, const float* __restrict__ base, int64_t base_width,
+                                      int64_t channels, const cs_patch_place* __restrict__ places, int64_t count,
+                                      Index row, Index size, bool relu, Out* out) {
+    const Index stride = static_cast<Index>(gridDim.x) * blockDim.x;
+    const int64_t base_row = base_width * channels;
+    for (int64_t n = blockIdx.y; n < count; n += gridDim.y) {
+        const cs_patch_place p = places[n];
+        const float* corner = base + (p.region_top * base_width + p.region_left) * channels;
+        const In* src = in + n * static_cast<int64_t>(size);
+        Out* dst = out + n * static_cast<int64_t>(size);
+        for (Index i = static_cast<Index>(blockIdx.x) * blockDim.x + threadIdx.x; i < size; i += stride) {
+            const Index y = i / row;
+            float v = load(src[i]) + corner[static_cast<int64_t>(y) * base_row + (i - y * row)];
+            if (relu) v = v < 0.0f ? 0.0f : v;
+            store(v, dst + i);
+        }
+    }
+}
+
+dim3 grid_for(int64_t per_item, int64_t items) {
+    const int64_t blocks_x =
+        std::min<int64_t>((per_item + kThreadsPerBlock - 1) / kThreadsPerBlock, kMaxBlocksPerImage);
+    return dim3(static_cast<unsigned>(std::max<int64_t>(blocks_x, 1)),
+                static_cast<unsigned>(std::min(items, kMaxGridY)));
+}
+
+template <typename In, typename Out>
+void launch_patches(const In* in, const float* base, int64_t channels, int64_t base_width,
+                    const cs_patch_place* places, int64_t count, int64_t patch_height, int64_t patch_width, bool relu,
+                    Out* out, cudaStream_t s) {
+    const int64_t row = patch_width * channels, size = patch_height * row;
+    const dim3 grid = grid_for(size, count);
+    if (size <= std::numeric_limits<int32_t>::max()) {
+        rebase_patches_kernel<In, Out, uint32_t><<<grid, kThreadsPerBlock, 0, s>>>(
+            in, base, base_width, channels, places, count, static_cast<uint32_t>(row), static_cast<uint32_t>(size),
+            relu, out);
+    } else {
+        rebase_patches_kernel<In, Out, int64_t><<<grid, kThreadsPerBlock, 0, s>>>(
+            in, base, base_width, channels, places, count, row, size, relu, out);
+    }
+}
+
+template <typename In>
+void launch_patches_to(const In* in, const float* base, int64_t channels, int64_t base_width,
+                       const cs_patch_place* places, int64_t count, int64_t patch_height, int64_t patch_width,
+                       bool relu, int32_t out_type, void* out, cudaStream_t s) {
+    if (out_type == CS_CHANGE_BFLOAT16) {
+        launch_patches(in, base, channels, base_width, places, count, patch_height, patch_width, relu,
+                       static_cast<uint16_t*>(out), s);
+    } else {
+        launch_patches(in, base, channels, base_width, places, count, patch_height, patch_width, relu,
+                       static_cast<float*>(out), s);
+    }
+}
+
 template <typename In, typename Out>
 void launch(const In* in, const float* add, bool relu, const float* subtract, int64_t images, int64_t per_image,
             Out* out, cudaStream_t s) {
-    const int64_t blocks_x =
-        std::min<int64_t>((per_image + kThreadsPerBlock - 1) / kThreadsPerBlock, kMaxBlocksPerImage);
-    const dim3 grid(static_cast<unsigned>(std::max<int64_t>(blocks_x, 1)),
-                    static_cast<unsigned>(std::min(images, kMaxGridY)));
+    const dim3 grid = grid_for(per_image, images);
     if (per_image <= std::numeric_limits<int32_t>::max()) {
         rebase_kernel<In, Out, uint32_t><<<grid, kThreadsPerBlock, 0, s>>>(in, add, relu, subtract, images,
                                                                           static_cast<uint32_t>(per_image), out);
@@ -83,6 +139,26 @@ extern "C" int cs_rebase_cuda(const void* in, int32_t in_type, const float* add,
         launch_to(static_cast<const uint16_t*>(in), add, relu != 0, subtract, images, per_image, out_type, out, s);
     } else {
         launch_to(static_cast<const float*>(in), add, relu != 0, subtract, images, per_image, out_type, out, s);
+    }
+    return convscope::detail::status_after_launch();
+}
+
+extern "C" int cs_rebase_patches_cuda(const void* in, int32_t in_type, const float* base, int64_t channels,
+                                      int64_t base_height, int64_t base_width, const cs_patch_place* places,
+                                      int64_t count, int64_t patch_height, int64_t patch_width, int32_t relu,
+                                      int32_t out_type, void* out, void* stream) {
+    if (!rebase_patches_args_are_valid(in, in_type, base, channels, base_height, base_width, places, count,
+                                       patch_height, patch_width, out_type, out)) {
+        return CS_INVALID_ARGUMENT;
+    }
+    if (count == 0) return CS_OK;
+    cudaStream_t s = static_cast<cudaStream_t>(stream);
+    if (in_type == CS_CHANGE_BFLOAT16) {
+        launch_patches_to(static_cast<const uint16_t*>(in), base, channels, base_width, places, count, patch_height,
+                          patch_width, relu != 0, out_type, out, s);
+    } else {
+        launch_patches_to(static_cast<const float*>(in), base, channels, base_width, places, count, patch_height,
+                          patch_width, relu != 0, out_type, out, s);
     }
     return convscope::detail::status_after_launch();
 }

@@ -43,6 +43,23 @@ int cs_rebase_cpu(const void* in, int32_t in_type, const float* add, int32_t rel
 int cs_rebase_cuda(const void* in, int32_t in_type, const float* add, int32_t relu, const float* subtract,
                    int64_t images, int64_t per_image, int32_t out_type, void* out, void* stream);
 
+/*
+ * cs_rebase on the patches a layer computed on changes outputs in the incremental engine, with the unoccluded
+ * output at each patch's place as what is added (and nothing subtracted):
+ *   out[n][y][x][c] = store(act(load(in[n][y][x][c]) + base[places[n].region_top + y][places[n].region_left + x][c]))
+ * for count patches of patch_height x patch_width x channels (channels-last, like the layout of incremental.h),
+ * base being base_height x base_width x channels. What cs_gather_regions_* of the base followed by cs_rebase_*
+ * gives, without storing the gathered patches. Every patch must lie inside base (checked on the CPU, else
+ * CS_INVALID_ARGUMENT; the CUDA twin's places live on the device and are not checked).
+ */
+int cs_rebase_patches_cpu(const void* in, int32_t in_type, const float* base, int64_t channels, int64_t base_height,
+                          int64_t base_width, const cs_patch_place* places, int64_t count, int64_t patch_height,
+                          int64_t patch_width, int32_t relu, int32_t out_type, void* out, int32_t threads);
+int cs_rebase_patches_cuda(const void* in, int32_t in_type, const float* base, int64_t channels,
+                           int64_t base_height, int64_t base_width, const cs_patch_place* places, int64_t count,
+                           int64_t patch_height, int64_t patch_width, int32_t relu, int32_t out_type, void* out,
+                           void* stream);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
