@@ -20,7 +20,8 @@ the map is the image's score minus each window's. Variants:
 Prints one JSON line per model and variant: {"bench": "pytorch-baseline", "model", "variant", "device",
 "windows", "ms" (median of --repeat whole-grid runs), "windows_per_s", "max_abs_diff_vs_fp32" (the scores'),
 "map_relative_difference_vs_fp32" (the map's largest difference from the fp32 map over the fp32 map's largest
-magnitude, as convscope-bench reports it), "torch", and on
+magnitude, as convscope-bench reports it), "torch", on CUDA "cudnn_benchmark" (true: cuDNN measures its
+algorithms per shape, as convscope-bench has it do), and on
 the CPU "threads" and "blas" (the BLAS library loaded, by threadpoolctl or /proc/self/maps)}; a graph this
 torch cannot capture gives {"variant": "bf16-graph", "error"} and the rest still runs. Exit 2 on a usage error, 1 on a runtime failure.
 """
@@ -179,7 +180,9 @@ def bench_model(name, args, device):
                 "torch": torch.__version__}
         if variant == "loop":
             line["timed_windows"] = count
-        if not cuda:
+        if cuda:
+            line["cudnn_benchmark"] = torch.backends.cudnn.benchmark
+        else:
             line["threads"] = torch.get_num_threads()
             line["blas"] = blas_name()
         print(json.dumps(line), flush=True)
@@ -203,6 +206,8 @@ def main():
     if args.device == "cuda" and not torch.cuda.is_available():
         print("pytorch_baseline.py: no CUDA device is available to this torch; use --cpu", file=sys.stderr)
         sys.exit(1)
+    # cuDNN measures its algorithms for each new shape, as convscope-bench has it do: the grid's shapes repeat.
+    torch.backends.cudnn.benchmark = args.device == "cuda"
     # Every core by default, as convscope-bench: torch's own default follows OpenMP's, 1 in some containers.
     torch.set_num_threads(args.threads if args.threads > 0 else os.cpu_count() or 1)
     for name in args.models.split(","):
