@@ -35,10 +35,11 @@ convolution a user class named Conv2d that doubles its output):
   precision-opened --precision bf16 (the full engine) opens the whole model and says so, runs the user's Conv2d as
                    it is, stays within 1e-2 of the fp32 map, also on a faint window, and scores the unoccluded
                    image as fp32 does to 1e-6
-and on stack_probe.pt (conv/relu/conv/relu/maxpool/conv/conv/relu and a linear head, 3 x 67 x 67):
-  precision-stack  --precision bf16 (both engines) stays within 1e-2 of the fp32 map, also on a faint window,
-                   and scores the unoccluded image as fp32 does to 1e-6: the passes that add a layer's base back
-                   apply the ReLU after it and take the next convolution's change straight away
+and on stack_probe.pt (conv/bn/relu/conv/relu/maxpool/conv/conv/relu and a linear head, 3 x 67 x 67):
+  precision-stack  --precision bf16 (both engines) folds the batch norm and says so, stays within 1e-2 of the
+                   fp32 map, also on a faint window, and scores the unoccluded image as fp32 does to 1e-6: the
+                   passes that add a layer's base back apply the ReLU after it and take the next convolution's
+                   change straight away
 Needs only numpy (exit 77, skipped, without it).
 """
 import json
@@ -335,7 +336,9 @@ def bf16_against_fp32(bench, model, work, note, *args, engines=("full", "increme
 
 
 def check_precision_block(bench, model, work):
-    note = "5 linear layers on changes from the unoccluded run (1 block after the chain opened)"
+    # The block's three batch norms each follow a convolution alone: folded (ChangeOp's Folded).
+    note = ("5 linear layers on changes from the unoccluded run (1 block after the chain opened), 3 batch norms "
+            "folded into them")
     bf16_against_fp32(bench, model, work, note)
     bf16_against_fp32(bench, model, work, note, "--constant-input", "1", "--fill", "0.999")
 
@@ -355,7 +358,7 @@ def check_precision_opened(bench, model, work):
 
 
 def check_precision_stack(bench, model, work):
-    note = "5 linear layers on changes from the unoccluded run"
+    note = "5 linear layers on changes from the unoccluded run, 1 batch norm folded into them"
     bf16_against_fp32(bench, model, work, note)
     bf16_against_fp32(bench, model, work, note, "--constant-input", "1", "--fill", "0.999")
 

@@ -11,7 +11,7 @@ whose graph the runner opens), an average pool and a linear head, input 1 x 3 x 
 gated_probe.pt: the same with a block whose forward branches on a flag (control flow: the runner runs it whole). functional_probe.pt: two convolutions (the second a
 user class named Conv2d that doubles its output) with functional ReLUs and a spatial mean before a linear head,
 input 1 x 3 x 67 x 67, four classes (not chain plus rest: the runner opens the whole model).
-stack_probe.pt: a chain as VGG stacks its layers (conv/relu/conv/relu/maxpool/conv/conv/relu) and a linear head,
+stack_probe.pt: a chain as VGG stacks its layers (conv/bn/relu/conv/relu/maxpool/conv/conv/relu) and a linear head,
 input 1 x 3 x 67 x 67, four classes.
 
 Exits 77 (CTest's skip code here) when this Python has no torch.
@@ -118,14 +118,14 @@ class FunctionalProbe(torch.nn.Module):
 
 
 class StackProbe(torch.nn.Module):
-    """Stacks as in VGG: a convolution straight after a ReLU, an in-place ReLU before a pool, and a convolution
-    straight after another."""
+    """Stacks as in VGG (with a batch norm first): a convolution straight after a ReLU, an in-place ReLU before a
+    pool, and a convolution straight after another."""
 
     def __init__(self) -> None:
         super().__init__()
         nn = torch.nn
         self.features = nn.Sequential(
-            nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(),              # 67 x 67
+            nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(),  # 67 x 67
             nn.Conv2d(8, 8, 3, padding=1), nn.ReLU(inplace=True),  # 67 x 67
             nn.MaxPool2d(2),                                        # 33 x 33
             nn.Conv2d(8, 16, 3, padding=1),

@@ -79,11 +79,12 @@ torch::Tensor IncrementalScorer::chain_output(int64_t from, int64_t to) {
         if (reduced_ && link.kind == LinkKind::Conv && reduced_->changes_link(l)) {
             torch::Tensor changes = change_buffers_[l].narrow(0, 0, n);
             kernels.region_changes(padded_bases_[l], l == 0 ? nullptr : &incoming, fill_, at, changes);
-            // A ReLU that follows on patches is applied in the pass that adds the base patches back.
-            const bool relu = reduced_->relu_follows(l) && l + 1 < incremental_;
+            // The batch norm and ReLU the op covers are applied with it (the plan never ends patches at a
+            // point-wise link, so they are all on patches).
             patch = reduced_->conv_patches(
-                l, changes, place_at(patch_places_, static_cast<int64_t>(l) * window_count_ + from), relu);
-            if (relu) ++l;
+                l, changes, place_at(patch_places_, static_cast<int64_t>(l) * window_count_ + from));
+            l += reduced_->links_covered(l) - 1;
+            if (l >= incremental_) throw std::logic_error("the incremental plan ended patches at a point-wise link");
             continue;
         }
         torch::Tensor regions = region_buffers_[l].narrow(0, 0, n);

@@ -4,11 +4,36 @@
 #include <torch/csrc/jit/ir/ir.h>
 
 #include <exception>
+#include <unordered_set>
 #include <utility>
 
 #include "engines.h"
 
 namespace convscope::bench {
+
+namespace {
+
+// The node that calls forward of a torch.nn module of `type` held by `owner` (through a GetAttr of self) on v
+// alone, where nothing else reads v; null for anything else. Sets *callee to that module.
+const torch::jit::Node* sole_call_on(const torch::jit::Value* v, const Module& owner, const torch::jit::Value* self,
+                                     const char* type, Module* callee) {
+    if (v->uses().size() != 1) return nullptr;
+    const torch::jit::Node* user = v->uses()[0].user;
+    if (user->kind() != c10::prim::CallMethod || user->s(c10::attr::name) != "forward" || user->inputs().size() != 2 ||
+        user->input(1) != v || user->outputs().size() != 1) {
+        return nullptr;
+    }
+    const torch::jit::Node* getter = user->input(0)->node();
+    if (getter->kind() != c10::prim::GetAttr || getter->input(0) != self) return nullptr;
+    const c10::IValue held = owner.attr(getter->s(c10::attr::name));
+    if (!held.isObject()) return nullptr;
+    const Module module(held.toObject());
+    if (!is_torch_nn(module, type)) return nullptr;
+    *callee = module;
+    return user;
+}
+
+}  // namespace
 
 std::unique_ptr<OpenedModule> OpenedModule::open(const Module& module, const torch::Tensor& base_input,
                                                  const torch::Tensor& base_output, torch::ScalarType compute) {
@@ -24,9 +49,42 @@ std::unique_ptr<OpenedModule> OpenedModule::open(const Module& module, const tor
     return opened;
 }
 
+size_t OpenedModule::folded_batch_norms() const {
+    size_t folded = 0;
+    for (const ChangeOp& call : calls_) folded += call.folds_batch_norm() ? 1 : 0;
+    return folded;
+}
+
 torch::Tensor OpenedModule::operator()(const torch::Tensor& x) const {
     size_t next_call = 0;
     return run(module_, "forward", {x}, false, next_call).toTensor();
+}
+
+OpenedModule::Covered OpenedModule::record_conv(const Link& link, const torch::jit::Node* node, const Module& module,
+                                                const torch::jit::Value* self, const torch::Tensor& in,
+                                                c10::IValue& out) const {
+    Covered covers;
+    Module batch_norm, relu;
+    Folded folded;
+    const torch::jit::Value* last = node->output();
+    torch::Tensor base_out = out.toTensor().clone();
+    if (const torch::jit::Node* bn = sole_call_on(last, module, self, "BatchNorm2d", &batch_norm)) {
+        const torch::Tensor normed = forward_tensor(batch_norm, out.toTensor());
+        if (ChangeOp::folds(link, batch_norm, in, normed)) {
+            covers.batch_norm = bn;
+            folded.batch_norm = &batch_norm;
+            last = bn->output();
+            base_out = normed.clone();
+            out = normed;
+        }
+    }
+    if (const torch::jit::Node* r = sole_call_on(last, module, self, "ReLU", &relu)) {
+        covers.relu = r;
+        folded.relu = true;
+        out = forward_tensor(relu, out.toTensor());  // may work in place: base_out is a copy
+    }
+    calls_.push_back(ChangeOp::conv(link, in, base_out, compute_, folded));
+    return covers;
 }
 
 c10::IValue OpenedModule::run(const Module& module, const std::string& method, std::vector<c10::IValue> args,
@@ -46,10 +104,13 @@ c10::IValue OpenedModule::run(const Module& module, const std::string& method, s
     }
     for (const Value* output : graph->outputs()) last_reader.erase(output);
 
+    std::unordered_set<const Node*> skipped;  // calls a Conv2d call's op covers
     for (const Node* node : graph->nodes()) {
         if (!node->blocks().empty()) throw Unsupported{};  // control flow: prim::If, prim::Loop
         const c10::Symbol kind = node->kind();
-        if (kind == c10::prim::Constant) {
+        if (skipped.count(node)) {
+            // Its output was given at the convolution.
+        } else if (kind == c10::prim::Constant) {
             const c10::optional<c10::IValue> constant = torch::jit::toIValue(node->output());
             if (!constant) throw Unsupported{};
             values[node->output()] = *constant;
@@ -69,6 +130,7 @@ c10::IValue OpenedModule::run(const Module& module, const std::string& method, s
             // PyTorch's own Conv2d and Linear only: a user class of either name may do more in its forward.
             if (name == "forward" && (is_torch_nn(callee, "Conv2d") || is_torch_nn(callee, "Linear"))) {
                 if (call_args.size() != 1 || !call_args[0].isTensor()) throw Unsupported{};
+                Covered covers;
                 if (recording) {
                     const torch::Tensor in = call_args[0].toTensor().clone();
                     out = callee.get_method(name)(call_args);
@@ -78,18 +140,33 @@ c10::IValue OpenedModule::run(const Module& module, const std::string& method, s
                     } else {
                         const std::optional<Link> link = link_of("", callee);
                         if (!link) throw Unsupported{};  // padding other than zeros
-                        calls_.push_back(ChangeOp::conv(*link, in, result, compute_));
+                        covers = record_conv(*link, node, module, graph->inputs()[0], in, out);
                     }
+                    // A graph is shared by every module of its type: each must cover the same calls.
+                    const auto known = covered_.find(node);
+                    if (known != covered_.end() && (known->second.batch_norm != covers.batch_norm ||
+                                                    known->second.relu != covers.relu)) {
+                        throw Unsupported{};
+                    }
+                    covered_[node] = covers;
                 } else {
                     out = calls_.at(next_call)(call_args[0].toTensor());
+                    covers = covered_.at(node);
                 }
                 ++next_call;
+                const Node* last = covers.relu ? covers.relu : covers.batch_norm;
+                if (last) {
+                    skipped.insert(covers.batch_norm);
+                    skipped.insert(covers.relu);
+                    values[last->output()] = std::move(out);
+                    out = c10::IValue();
+                }
             } else if (has_children(callee)) {
                 out = run(callee, name, std::move(call_args), recording, next_call);
             } else {
                 out = callee.get_method(name)(call_args);  // batch norm, ReLU: float32 as the model holds them
             }
-            values[node->output()] = std::move(out);
+            if (!out.isNone()) values[node->output()] = std::move(out);
         } else if (kind == c10::prim::CallFunction) {
             throw Unsupported{};
         } else if (kind == c10::prim::ListConstruct || kind == c10::prim::TupleConstruct) {

@@ -1,6 +1,8 @@
 // A module after the chain opened up (a residual block): its TorchScript forward graph run node by node, so that
-// the Conv2d and Linear modules it calls compute on changes (ChangeOp) while everything else (batch norm, ReLU,
-// the residual sum, a downsampling Sequential, opened in turn) runs in float32 as the graph says. Only graphs
+// the Conv2d and Linear modules it calls compute on changes (ChangeOp) while everything else (the residual sum, a
+// downsampling Sequential, opened in turn) runs in float32 as the graph says, except a batch norm called on a
+// convolution's output alone, which folds into the convolution, and a ReLU called on either's output alone, which
+// the pass that adds the convolution's base back applies. Only graphs
 // without control flow open, whose calls are to modules and whose other nodes are operators; the opened run on
 // the unoccluded input must give the module's own output, as chain plus rest is proved.
 #ifndef CONVSCOPE_RUNNER_OPENED_MODULE_H
@@ -29,6 +31,8 @@ public:
     torch::Tensor operator()(const torch::Tensor& x) const;
     // Conv2d and Linear calls that compute on changes.
     size_t linear_calls() const { return calls_.size(); }
+    // Batch norms folded into the convolution before them (see Folded).
+    size_t folded_batch_norms() const;
 
 private:
     // A node the opened run cannot take: open() falls back on running the module whole; met later (a size that
@@ -43,9 +47,23 @@ private:
     c10::IValue run(const Module& module, const std::string& method, std::vector<c10::IValue> args, bool recording,
                     size_t& next_call) const;
 
+    struct Covered;
+    // Records the Conv2d call `node` of module's graph (self its first input) on in, whose output out is: its op,
+    // covering a BatchNorm2d call on the output alone where the norm folds, then a ReLU call on that alone. Sets
+    // out to the last covered call's output.
+    Covered record_conv(const Link& link, const torch::jit::Node* node, const Module& module,
+                        const torch::jit::Value* self, const torch::Tensor& in, c10::IValue& out) const;
+
     Module module_;
     torch::ScalarType compute_;
     mutable std::vector<ChangeOp> calls_;  // filled while recording, in call order
+    // The calls a Conv2d call's op covers: a BatchNorm2d call on its output, then a ReLU call (either may be
+    // null), decided while recording; the run skips them and gives the last one's output the op's.
+    struct Covered {
+        const torch::jit::Node* batch_norm = nullptr;
+        const torch::jit::Node* relu = nullptr;
+    };
+    mutable std::unordered_map<const torch::jit::Node*, Covered> covered_;
     // Each operator node's operation, looked up while recording (graphs are shared by modules of one type).
     mutable std::unordered_map<const torch::jit::Node*, torch::jit::Operation> operations_;
 };

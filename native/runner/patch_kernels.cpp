@@ -19,8 +19,9 @@ void require_channels_last(const torch::Tensor& t, const torch::Device& device, 
     if (!t.is_contiguous(torch::MemoryFormat::ChannelsLast) || t.device() != device ||
         (t.scalar_type() != torch::kFloat && t.scalar_type() != torch::kBFloat16)) {
         throw std::runtime_error(std::string("the patch kernels need ") + what +
-                                 " as a dense channels-last float32 or bfloat16 tensor on " + device.str() + ", got " +
-                                 c10::toString(t.scalar_type()) + " " + c10::str(t.sizes()) + " on " + t.device().str());
+                                 " as a dense channels-last float32 or bfloat16 tensor on " + device.str() +
+                                 ", got " + c10::toString(t.scalar_type()) + " " + c10::str(t.sizes()) + " on " +
+                                 t.device().str());
     }
 }
 

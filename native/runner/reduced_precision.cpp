@@ -27,16 +27,26 @@ std::string count_of(size_t n, const char* what) {
 ReducedPrecision::ReducedPrecision(std::shared_ptr<const ChainDecomposition> chain, torch::ScalarType compute)
     : chain_(std::move(chain)), compute_(compute) {
     const std::vector<Link>& links = chain_->links();
-    size_t changes = 0, opened = 0, wholes = 0;
+    size_t changes = 0, opened = 0, wholes = 0, folded_norms = 0;
     links_.resize(links.size());
+    covered_.assign(links.size(), 1);
     for (size_t l = 0; l < links.size(); ++l) {
         // A user class named Conv2d runs as it is, in float32 (on patches its padded form was proved).
         if (links[l].kind != LinkKind::Conv || !is_torch_nn(links[l].module, "Conv2d")) continue;
-        links_[l] = ChangeOp::conv(links[l], chain_->base_input(l), chain_->base_output(l), compute_);
+        // The links after it that its op covers: a batch norm folded into it, then a ReLU.
+        size_t last = l;
+        Folded folded;
+        if (l + 1 < links.size() &&
+            ChangeOp::folds(links[l], links[l + 1].module, chain_->base_input(l), chain_->base_output(l + 1))) {
+            folded.batch_norm = &links[l + 1].module;
+            last = l + 1;
+        }
+        folded.relu = last + 1 < links.size() && is_relu(links[last + 1]);
+        links_[l] = ChangeOp::conv(links[l], chain_->base_input(l), chain_->base_output(last), compute_, folded);
+        covered_[l] = last - l + 1 + (folded.relu ? 1 : 0);
         ++changes;
+        if (folded.batch_norm) ++folded_norms;
     }
-    relu_after_.resize(links.size());
-    for (size_t l = 0; l + 1 < links.size(); ++l) relu_after_[l] = links_[l].has_value() && is_relu(links[l + 1]);
     const std::vector<Step>& rest = chain_->rest();
     step_kinds_.resize(rest.size());
     step_changes_.resize(rest.size());
@@ -55,6 +65,7 @@ ReducedPrecision::ReducedPrecision(std::shared_ptr<const ChainDecomposition> cha
         } else if ((opened_[s] = OpenedModule::open(step.module, base_in, base_out, compute_))) {
             step_kinds_[s] = StepKind::Opened;
             changes += opened_[s]->linear_calls();
+            folded_norms += opened_[s]->folded_batch_norms();
             ++opened;
         } else {
             step_kinds_[s] = StepKind::Whole;  // its shift is taken on first use, in the run's arithmetic
@@ -69,6 +80,7 @@ ReducedPrecision::ReducedPrecision(std::shared_ptr<const ChainDecomposition> cha
     description_ = count_of(changes, "linear layer") + " on changes from the unoccluded run";
     if (opened > 0) description_ += " (" + count_of(opened, "block") + " after the chain opened)";
     if (wholes > 0) description_ += ", " + count_of(wholes, "module") + " after the chain whole";
+    if (folded_norms > 0) description_ += ", " + count_of(folded_norms, "batch norm") + " folded into them";
 }
 
 const torch::Tensor& ReducedPrecision::shift(size_t s) const {
@@ -99,15 +111,14 @@ torch::Tensor ReducedPrecision::run_chain(size_t from, torch::Tensor x, torch::T
         }
         const ChangeOp& op = *links_[l];
         const torch::Tensor y = changes.defined() ? op.on_changes(changes) : op.output_change(x);
-        // One pass adds the base back, applies a ReLU that follows, and where a layer on changes comes next,
+        // One pass adds the base back, applies a ReLU the op covers, and where a layer on changes comes next,
         // takes its change straight away: the float32 activation between them is never stored.
-        const bool relu = relu_after_[l];
-        const size_t next = l + (relu ? 2 : 1);
+        const size_t next = l + covered_[l];
         if (next < links.size() && links_[next]) {
-            changes = rebase(y, op.base_output(), relu, links_[next]->base_input(), compute_);
+            changes = rebase(y, op.base_output(), op.relu(), links_[next]->base_input(), compute_);
         } else {
             changes = torch::Tensor();
-            x = rebase(y, op.base_output(), relu, {}, torch::kFloat);
+            x = rebase(y, op.base_output(), op.relu(), {}, torch::kFloat);
         }
         l = next;
     }
@@ -115,8 +126,8 @@ torch::Tensor ReducedPrecision::run_chain(size_t from, torch::Tensor x, torch::T
 }
 
 torch::Tensor ReducedPrecision::conv_patches(size_t l, const torch::Tensor& changes,
-                                             const cs_patch_place* patch_places, bool relu) const {
-    return links_[l]->on_region_changes(changes, patch_places, relu);
+                                             const cs_patch_place* patch_places) const {
+    return links_[l]->on_region_changes(changes, patch_places);
 }
 
 torch::Tensor ReducedPrecision::run_rest(torch::Tensor x) const {

@@ -11,9 +11,11 @@
 // input holds against the unoccluded run: y = base_y + W (x - base_x), where base_x and base_y are the exact
 // float32 activations of the unoccluded image and W has no bias (ChangeOp). Rounding then scales with the change,
 // not with the activation, and an unchanged input gives base_y exactly. Everything between them (ReLU, pools,
-// batch norm, residual sums, flattening) runs in float32 on the full values; in the chain, a ReLU right after
-// such a layer is applied by the one pass that adds its base back (cs_rebase), which also takes the next such
-// layer's change where one follows, so that the float32 activation between two of them is never stored. A module after the chain that holds
+// batch norm, residual sums, flattening) runs in float32 on the full values, except what the layer's op covers: a
+// batch norm right after a convolution (in eval mode: its per-channel scale is folded into the weight, and its
+// output is the base added back) and a ReLU after that, applied by the one pass that adds the base back
+// (cs_rebase), which in the chain also takes the next such layer's change where one follows, so that the float32
+// activation between two of them is never stored. A module after the chain that holds
 // parameters but does not open (control flow in its graph) runs whole in the lower precision, shifted by its
 // float32 output minus its lower-precision output on the unoccluded input, so that it too gives the exact base
 // for an unchanged input; its rounding still scales with the activations.
@@ -47,12 +49,12 @@ public:
     torch::Tensor run_links_on_changes(size_t l, torch::Tensor changes) const;
     // Convolution link l on the changes of regions that already hold its padding (the incremental engine's, in
     // the compute type), given each output patch's place in link l's output (region corners): the patches,
-    // float32, through a ReLU where relu is set (link l + 1, where relu_follows(l)).
-    torch::Tensor conv_patches(size_t l, const torch::Tensor& changes, const cs_patch_place* patch_places,
-                               bool relu) const;
-    // Whether link l computes on changes and a ReLU (of torch.nn) follows it, which the pass that adds its base
-    // back can apply (run_links does).
-    bool relu_follows(size_t l) const { return relu_after_[l]; }
+    // float32, as links l .. l + links_covered(l) - 1 give them.
+    torch::Tensor conv_patches(size_t l, const torch::Tensor& changes, const cs_patch_place* patch_places) const;
+    // How many links the op of convolution link l covers: itself, a batch norm (of torch.nn, in eval mode) folded
+    // into its weight, and a ReLU (of torch.nn) after them, which the pass that adds its base back applies. 1 for
+    // other links. Point-wise links never end the incremental engine's patches, so its patches hold whole ops.
+    size_t links_covered(size_t l) const { return covered_[l]; }
     // The modules after the chain on the chain's output (float32): the model's output, float32.
     torch::Tensor run_rest(torch::Tensor x) const;
     // Whether convolution link l computes on changes (PyTorch's own Conv2d); else it runs as it is, in float32.
@@ -79,7 +81,7 @@ private:
     std::shared_ptr<const ChainDecomposition> chain_;
     torch::ScalarType compute_;
     std::vector<std::optional<ChangeOp>> links_;        // per link: convolutions only
-    std::vector<bool> relu_after_;                      // per link: relu_follows
+    std::vector<size_t> covered_;                       // per link: links_covered
     std::vector<StepKind> step_kinds_;
     std::vector<std::optional<ChangeOp>> step_changes_;  // Change steps
     std::vector<std::shared_ptr<const OpenedModule>> opened_;  // Opened steps

@@ -1,6 +1,6 @@
-// CUDA kernels of convscope/rebase.h: blockIdx.y walks the images (or patches) (a grid-stride loop past gridDim.y's limit) and
-// the x dimension an image's elements in memory order, so neighbouring threads touch neighbouring elements
-// (coalesced) and add and subtract, one image's values read by every image, stay in cache. The float operations
+// CUDA kernels of convscope/rebase.h: blockIdx.y walks the images or patches (a grid-stride loop past gridDim.y's
+// limit) and the x dimension an image's elements in memory order, so neighbouring threads touch neighbouring
+// elements (coalesced) and what is added and subtracted, read by every image, stays in cache. The float operations
 // are the CPU twin's, in its order, so the results are bit-identical.
 #include <cuda_runtime.h>
 
