@@ -280,8 +280,16 @@ torch::Tensor ChainScorer::run_links(size_t from, torch::Tensor x) const {
     return reduced_ ? reduced_->run_links(from, std::move(x)) : chain_->run_links(from, std::move(x));
 }
 
-void ChainScorer::use_reduced_precision(torch::ScalarType compute) {
-    reduced_ = std::make_shared<const ReducedPrecision>(chain_, compute);
+void ChainScorer::use_reduced_precision(torch::ScalarType compute) { reduced_ = chain_->reduced_precision(compute); }
+
+std::shared_ptr<const ReducedPrecision> ChainDecomposition::reduced_precision(torch::ScalarType compute) const {
+    std::shared_ptr<const ReducedPrecision> made = reduced_.lock();
+    if (!made || reduced_compute_ != compute) {
+        made = std::make_shared<const ReducedPrecision>(shared_from_this(), compute);
+        reduced_ = made;
+        reduced_compute_ = compute;
+    }
+    return made;
 }
 
 std::string ChainScorer::precision_note() const { return reduced_ ? reduced_->description() : ""; }

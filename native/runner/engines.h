@@ -94,7 +94,7 @@ private:
 // A model proved, on one input, to be its leading chain followed by the modules after it, each run on its
 // predecessor's output (io.convscope.occlusion.ChainDecomposition). Holds the unoccluded input's activation
 // before and after every link: the incremental engine's base.
-class ChainDecomposition {
+class ChainDecomposition : public std::enable_shared_from_this<ChainDecomposition> {
 public:
     // Runs the model's chain and the modules after it on image (1 x C x H x W) and checks that they give
     // model_output, the model's own output, within kProofTolerance. Throws NotApplicable otherwise.
@@ -119,6 +119,9 @@ public:
     // The unoccluded input step s reads (flattened where it flattens) and its output (batch 1).
     const torch::Tensor& step_input(size_t s) const { return step_inputs_[s]; }
     const torch::Tensor& step_output(size_t s) const { return step_outputs_[s]; }
+    // How the chain runs with compute below float32, made by the first engine that asks and shared with the
+    // others while one holds it: it casts modules, proves folds and records opened blocks, once.
+    std::shared_ptr<const ReducedPrecision> reduced_precision(torch::ScalarType compute) const;
 
 private:
     std::vector<Link> links_;
@@ -128,6 +131,8 @@ private:
     std::vector<torch::Tensor> outputs_;
     std::vector<torch::Tensor> step_inputs_;
     std::vector<torch::Tensor> step_outputs_;
+    mutable std::weak_ptr<const ReducedPrecision> reduced_;
+    mutable torch::ScalarType reduced_compute_ = torch::kFloat;
 };
 
 // Largest difference, relative to the largest magnitude, accepted when proving a decomposition or a layer.
