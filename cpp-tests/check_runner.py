@@ -30,6 +30,11 @@ flag):
   precision-gated  --precision bf16 runs the gated block whole and says so, stays within 1e-2 of the fp32 map,
                    and scores the unoccluded image as fp32 does to 1e-6 (the block's shift gives its float32
                    output back; unshifted, bfloat16 moves it by about 2^-9)
+and on stage_probe.pt (the same chain, then one module holding two such blocks of one type, the second's last
+batch norm without affine parameters):
+  precision-stage  --precision bf16 (both engines) opens the module, folds all 6 batch norms and says so, stays
+                   within 1e-2 of the fp32 map, also on a faint window, and scores the unoccluded image as fp32
+                   does to 1e-6
 and on functional_probe.pt (convolutions with functional ReLUs and a mean: not chain plus rest; the second
 convolution a user class named Conv2d that doubles its output):
   precision-opened --precision bf16 (the full engine) opens the whole model and says so, runs the user's Conv2d as
@@ -343,6 +348,14 @@ def check_precision_block(bench, model, work):
     bf16_against_fp32(bench, model, work, note, "--constant-input", "1", "--fill", "0.999")
 
 
+def check_precision_stage(bench, model, work):
+    # Both blocks share one graph; each call's folds are its own (6 batch norms: 3 per block).
+    note = ("8 linear layers on changes from the unoccluded run (1 block after the chain opened), 6 batch norms "
+            "folded into them")
+    bf16_against_fp32(bench, model, work, note)
+    bf16_against_fp32(bench, model, work, note, "--constant-input", "1", "--fill", "0.999")
+
+
 def check_precision_gated(bench, model, work):
     bf16_against_fp32(bench, model, work, "2 linear layers on changes from the unoccluded run, 1 module after the "
                                           "chain whole")
@@ -380,6 +393,7 @@ CASES = {"batch-invariant": (check_batch_invariant, "patch_probe.pt"),
          "precision": (check_precision, "chain_probe.pt"),
          "precision-block": (check_precision_block, "block_probe.pt"),
          "precision-gated": (check_precision_gated, "gated_probe.pt"),
+         "precision-stage": (check_precision_stage, "stage_probe.pt"),
          "precision-opened": (check_precision_opened, "functional_probe.pt"),
          "precision-stack": (check_precision_stack, "stack_probe.pt")}
 

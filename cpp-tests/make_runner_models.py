@@ -11,6 +11,8 @@ whose graph the runner opens), an average pool and a linear head, input 1 x 3 x 
 gated_probe.pt: the same with a block whose forward branches on a flag (control flow: the runner runs it whole). functional_probe.pt: two convolutions (the second a
 user class named Conv2d that doubles its output) with functional ReLUs and a spatial mean before a linear head,
 input 1 x 3 x 67 x 67, four classes (not chain plus rest: the runner opens the whole model).
+stage_probe.pt: the same with a stage of two such blocks of one type in one module (34 -> 17 -> 9), the second's last
+batch norm without affine parameters.
 stack_probe.pt: a chain as VGG stacks its layers (conv/bn/relu/conv/relu/maxpool/conv/conv/relu) and a linear head,
 input 1 x 3 x 67 x 67, four classes.
 
@@ -93,6 +95,20 @@ class BlockProbe(torch.nn.Module):
         return self.classifier(torch.flatten(self.pool(self.block(self.features(x))), 1))
 
 
+class Stage(torch.nn.Module):
+    """Two residual blocks of one type in one module: their graph is shared, and the opened run records each
+    call's folds on its own. The second block's last batch norm has no affine parameters."""
+
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.first = Residual(channels)
+        self.second = Residual(channels)
+        self.second.bn2 = torch.nn.BatchNorm2d(channels, affine=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.second(self.first(x))
+
+
 class Conv2d(torch.nn.Module):
     """A user class named like torch.nn's that does more in its forward (it doubles the convolution)."""
 
@@ -146,8 +162,9 @@ def he_initialised(make) -> torch.nn.Module:
         elif isinstance(m, torch.nn.BatchNorm2d):  # statistics as if trained, so that eval mode does something
             m.running_mean.normal_(0, 0.2)
             m.running_var.uniform_(0.5, 2.0)
-            torch.nn.init.normal_(m.weight, 1.0, 0.1)
-            torch.nn.init.normal_(m.bias, std=0.1)
+            if m.affine:
+                torch.nn.init.normal_(m.weight, 1.0, 0.1)
+                torch.nn.init.normal_(m.bias, std=0.1)
     return model.eval()
 
 
@@ -157,6 +174,7 @@ def main() -> None:
     for name, model in (("patch_probe", PatchProbe().eval()), ("chain_probe", he_initialised(ChainProbe)),
                         ("block_probe", he_initialised(BlockProbe)),
                         ("gated_probe", he_initialised(lambda: BlockProbe(GatedResidual))),
+                        ("stage_probe", he_initialised(lambda: BlockProbe(Stage))),
                         ("functional_probe", he_initialised(FunctionalProbe)),
                         ("stack_probe", he_initialised(StackProbe))):
         path = os.path.join(out, name + ".pt")

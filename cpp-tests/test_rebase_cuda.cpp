@@ -170,7 +170,7 @@ CS_TEST(rebase_patches_on_the_gpu_equal_the_cpu) {
     expect_patches_like_cpu(3, 9, 11, 4, 5, 40, 81);
     expect_patches_like_cpu(64, 20, 18, 6, 3, 30, 82);
     expect_patches_like_cpu(1, 3, 3, 1, 1, 70000, 83);      // more patches than a grid column
-    expect_patches_like_cpu(2, 400, 400, 300, 300, 2, 84);  // a patch larger than a grid row of blocks covers
+    expect_patches_like_cpu(4, 400, 400, 300, 300, 2, 84);  // 360,000 floats: past 1024 blocks of 256 threads
 }
 
 int main() { return convscope::test::run_all_on_a_device("rebase_cuda"); }

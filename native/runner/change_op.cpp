@@ -77,9 +77,11 @@ torch::Tensor ChangeOp::output_change(const torch::Tensor& x) const {
 
 torch::Tensor ChangeOp::on_changes(const torch::Tensor& changes) const { return apply(changes, false); }
 
+bool ChangeOp::can_fold(const Module& batch_norm) { return batch_norm_scale(batch_norm).defined(); }
+
 bool ChangeOp::folds(const Link& link, const Module& batch_norm, const torch::Tensor& base_in,
                      const torch::Tensor& base_out) {
-    if (!batch_norm_scale(batch_norm).defined()) return false;
+    if (!can_fold(batch_norm)) return false;
     // A deterministic input away from the base, of the base's magnitude: the folded arithmetic must give what the
     // two modules give on it, as chain plus rest is proved.
     const double magnitude = base_in.abs().max().item<double>() + 1.0;

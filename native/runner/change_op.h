@@ -29,9 +29,12 @@ public:
     static ChangeOp linear(const Module& module, const torch::Tensor& base_in, const torch::Tensor& base_out,
                            torch::ScalarType compute);
 
-    // Whether batch_norm folds into the convolution link: PyTorch's own BatchNorm2d in eval mode with running
-    // statistics, and the folded convolution giving the two modules' output, within kProofTolerance, on an
-    // input away from base_in (the convolution's unoccluded input; batch_norm's unoccluded output is base_out).
+    // Whether the module is a batch norm that may fold: PyTorch's own BatchNorm2d in eval mode with running
+    // statistics (one that normalises by each batch's statistics would mix the windows of a chunk).
+    static bool can_fold(const Module& batch_norm);
+    // Whether batch_norm folds into the convolution link: it can_fold, and the folded convolution gives the two
+    // modules' output, within kProofTolerance, on an input away from base_in (the convolution's unoccluded input;
+    // batch_norm's unoccluded output is base_out).
     static bool folds(const Link& link, const Module& batch_norm, const torch::Tensor& base_in,
                       const torch::Tensor& base_out);
 

@@ -123,6 +123,7 @@ int run(const Options& o) {
     const auto setup_start = std::chrono::steady_clock::now();
     EngineChoice chosen = choose_engine(o.engine, inputs, base_logits);
     const double setup_ms = ms_since(setup_start);
+    measure_cudnn_algorithms(device);
 
     // The map, from the first (untimed, warm-up) engine run: cell (i, j) = s(x) - s(x occluded at (i, j)).
     // Engines are chosen and proved in float32; a lower precision then scores the map again, base score

@@ -80,9 +80,13 @@ public:
     std::string precision_note() const override {
         if (!reduced_) return "";
         if (opened_) {
+            const size_t folded = opened_->folded_batch_norms();
             return std::to_string(opened_->linear_calls()) +
                    " linear layers on changes from the unoccluded run (the model opened: it does not run as chain "
-                   "plus rest)";
+                   "plus rest)" +
+                   (folded > 0 ? ", " + std::to_string(folded) + " batch norm" + (folded == 1 ? "" : "s") +
+                                     " folded into them"
+                               : std::string());
         }
         return "the whole model in the lower precision (it does not run as chain plus rest, and does not open)";
     }
@@ -284,7 +288,11 @@ void ChainScorer::use_reduced_precision(torch::ScalarType compute) { reduced_ = 
 
 std::shared_ptr<const ReducedPrecision> ChainDecomposition::reduced_precision(torch::ScalarType compute) const {
     std::shared_ptr<const ReducedPrecision> made = reduced_.lock();
-    if (!made || reduced_compute_ != compute) {
+    if (made && reduced_compute_ != compute) {
+        // It cast the modules that run whole to its own type: a second type would change them under it.
+        throw std::logic_error("the chain already runs below float32 in another type");
+    }
+    if (!made) {
         made = std::make_shared<const ReducedPrecision>(shared_from_this(), compute);
         reduced_ = made;
         reduced_compute_ = compute;

@@ -68,7 +68,8 @@ OpenedModule::Covered OpenedModule::record_conv(const Link& link, const torch::j
     Folded folded;
     const torch::jit::Value* last = node->output();
     torch::Tensor base_out = out.toTensor().clone();
-    if (const torch::jit::Node* bn = sole_call_on(last, module, self, "BatchNorm2d", &batch_norm)) {
+    const torch::jit::Node* bn = sole_call_on(last, module, self, "BatchNorm2d", &batch_norm);
+    if (bn && ChangeOp::can_fold(batch_norm)) {
         const torch::Tensor normed = forward_tensor(batch_norm, out.toTensor());
         if (ChangeOp::folds(link, batch_norm, in, normed)) {
             covers.batch_norm = bn;
@@ -127,46 +128,39 @@ c10::IValue OpenedModule::run(const Module& module, const std::string& method, s
             for (size_t i = 1; i < node->inputs().size(); ++i) call_args.push_back(values.at(node->input(i)));
             const std::string type = module_type(callee);
             c10::IValue out;
+            bool given_at_conv = false;  // the output of the last call the convolution's op covers, instead
             // PyTorch's own Conv2d and Linear only: a user class of either name may do more in its forward.
             if (name == "forward" && (is_torch_nn(callee, "Conv2d") || is_torch_nn(callee, "Linear"))) {
                 if (call_args.size() != 1 || !call_args[0].isTensor()) throw Unsupported{};
-                Covered covers;
                 if (recording) {
                     const torch::Tensor in = call_args[0].toTensor().clone();
                     out = callee.get_method(name)(call_args);
-                    const torch::Tensor result = out.toTensor().clone();
                     if (type == "Linear") {
-                        calls_.push_back(ChangeOp::linear(callee, in, result, compute_));
+                        calls_.push_back(ChangeOp::linear(callee, in, out.toTensor().clone(), compute_));
+                        covers_.emplace_back();
                     } else {
                         const std::optional<Link> link = link_of("", callee);
                         if (!link) throw Unsupported{};  // padding other than zeros
-                        covers = record_conv(*link, node, module, graph->inputs()[0], in, out);
+                        covers_.push_back(record_conv(*link, node, module, graph->inputs()[0], in, out));
                     }
-                    // A graph is shared by every module of its type: each must cover the same calls.
-                    const auto known = covered_.find(node);
-                    if (known != covered_.end() && (known->second.batch_norm != covers.batch_norm ||
-                                                    known->second.relu != covers.relu)) {
-                        throw Unsupported{};
-                    }
-                    covered_[node] = covers;
                 } else {
                     out = calls_.at(next_call)(call_args[0].toTensor());
-                    covers = covered_.at(node);
                 }
+                // Per call, not per node: modules of one type share a graph but may fold differently.
+                const Covered covers = covers_.at(next_call);
                 ++next_call;
-                const Node* last = covers.relu ? covers.relu : covers.batch_norm;
-                if (last) {
-                    skipped.insert(covers.batch_norm);
-                    skipped.insert(covers.relu);
+                if (const Node* last = covers.relu ? covers.relu : covers.batch_norm) {
+                    if (covers.batch_norm) skipped.insert(covers.batch_norm);
+                    if (covers.relu) skipped.insert(covers.relu);
                     values[last->output()] = std::move(out);
-                    out = c10::IValue();
+                    given_at_conv = true;
                 }
             } else if (has_children(callee)) {
                 out = run(callee, name, std::move(call_args), recording, next_call);
             } else {
                 out = callee.get_method(name)(call_args);  // batch norm, ReLU: float32 as the model holds them
             }
-            if (!out.isNone()) values[node->output()] = std::move(out);
+            if (!given_at_conv) values[node->output()] = std::move(out);
         } else if (kind == c10::prim::CallFunction) {
             throw Unsupported{};
         } else if (kind == c10::prim::ListConstruct || kind == c10::prim::TupleConstruct) {

@@ -57,13 +57,13 @@ private:
     Module module_;
     torch::ScalarType compute_;
     mutable std::vector<ChangeOp> calls_;  // filled while recording, in call order
-    // The calls a Conv2d call's op covers: a BatchNorm2d call on its output, then a ReLU call (either may be
-    // null), decided while recording; the run skips them and gives the last one's output the op's.
+    // The calls each call's op covers: for a Conv2d call, a BatchNorm2d call on its output, then a ReLU call
+    // (either may be null), decided while recording; the run skips them and gives the last one's output the op's.
     struct Covered {
         const torch::jit::Node* batch_norm = nullptr;
         const torch::jit::Node* relu = nullptr;
     };
-    mutable std::unordered_map<const torch::jit::Node*, Covered> covered_;
+    mutable std::vector<Covered> covers_;  // beside calls_
     // Each operator node's operation, looked up while recording (graphs are shared by modules of one type).
     mutable std::unordered_map<const torch::jit::Node*, torch::jit::Operation> operations_;
 };

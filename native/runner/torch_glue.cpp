@@ -56,13 +56,16 @@ DeviceChoice choose_device(bool cuda) {
     // cuDNN may otherwise convolve in TF32, whose 10-bit mantissa makes the two engines' maps differ by far
     // more than float rounding; --precision tf32 turns it on (apply_precision).
     set_tf32(false);
-    // Every chunk of a grid has the same shapes, so cuDNN's measured choice of algorithm pays for itself after the
-    // first chunk; its heuristics alone can pick badly for the odd sizes of patches. bench/pytorch_baseline.py
-    // turns the same on for PyTorch.
-    at::globalContext().setBenchmarkCuDNN(true);
     choice.device = torch::Device(torch::kCUDA, 0);
     choice.cuda = true;
     return choice;
+}
+
+void measure_cudnn_algorithms(const DeviceChoice& device) {
+    // The chunks of a grid repeat their shapes (all but a smaller last chunk), so cuDNN's measured choice of
+    // algorithm pays for itself after the first; its heuristics alone can pick badly for the odd sizes of
+    // patches. bench/pytorch_baseline.py turns the same on for PyTorch.
+    if (device.cuda) at::globalContext().setBenchmarkCuDNN(true);
 }
 
 void* cuda_stream(const DeviceChoice& device) { return cuda_stream(device.device); }

@@ -33,6 +33,10 @@ torch::ScalarType compute_type(Precision precision);
 // before this).
 void apply_precision(const DeviceChoice& device, Precision precision);
 
+// From now on cuDNN measures its algorithms for each new shape (CUDA only; called once the engines are set up, so
+// that the one-off shapes of proving them are not measured).
+void measure_cudnn_algorithms(const DeviceChoice& device);
+
 // The cudaStream_t our CUDA kernels launch on: LibTorch's current stream where this runner links a CUDA build
 // of LibTorch, else NULL, the legacy default stream (LibTorch's own default, so work stays ordered either way).
 void* cuda_stream(const DeviceChoice& device);

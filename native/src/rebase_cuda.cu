@@ -148,7 +148,8 @@ extern "C" int cs_rebase_patches_cuda(const void* in, int32_t in_type, const flo
                                       int64_t count, int64_t patch_height, int64_t patch_width, int32_t relu,
                                       int32_t out_type, void* out, void* stream) {
     if (!rebase_patches_args_are_valid(in, in_type, base, channels, base_height, base_width, places, count,
-                                       patch_height, patch_width, out_type, out)) {
+                                       patch_height, patch_width, out_type, out) ||
+        patch_height > base_height || patch_width > base_width) {  // no place could hold such a patch
         return CS_INVALID_ARGUMENT;
     }
     if (count == 0) return CS_OK;
