@@ -45,6 +45,10 @@ and on stack_probe.pt (conv/bn/relu/conv/relu/maxpool/conv/conv/relu and a linea
                    fp32 map, also on a faint window, and scores the unoccluded image as fp32 does to 1e-6: the
                    passes that add a layer's base back apply the ReLU after it and take the next convolution's
                    change straight away
+and on batch_stats_probe.pt (a batch norm without running statistics: an image's scores depend on its batch):
+  batch-dependent  the engine runs the windows one at a time (batch 1, also when --batch asks for more), the full
+                   engine says why, the one-forward-per-window loop agrees to 1e-5, and --engine incremental
+                   exits 2 with one line giving the reason
 Needs only numpy (exit 77, skipped, without it).
 """
 import json
@@ -376,6 +380,28 @@ def check_precision_stack(bench, model, work):
     bf16_against_fp32(bench, model, work, note, "--constant-input", "1", "--fill", "0.999")
 
 
+BATCH_DEPENDENT = ("the model's output for an image depends on the other images in its batch (a batch norm "
+                   "without running statistics?), so windows run one at a time")
+
+
+def check_batch_dependent(bench, model, work):
+    args = ("--model", model, "--input", "3x16x16", "--window", "8", "--stride", "4", "--score", "logit")
+    lines = bench_lines(bench, *args, "--repeat", "2", "--loop-windows", "9", "--threads", "1", "--matmul-n", "64")
+    engine, loop, summary = lines[4], lines[6], lines[7]
+    assert summary["engine"] == "full" and summary["engine_note"] == "full: " + BATCH_DEPENDENT, summary
+    assert engine["batch"] == 1 and engine["windows"] == 9, engine
+    # The loop scores each occluded copy alone: one window at a time, the engine gives the same scores.
+    scale = max(1.0, abs(lines[0]["base_score"]))
+    assert loop["windows"] == 9 and loop["max_abs_diff_vs_engine"] <= 1e-5 * scale, loop
+    # Batched (--batch 9 asked for), the engine still runs them one at a time.
+    asked = bench_lines(bench, *args, "--batch", "9", "--repeat", "2", "--loop-windows", "9", "--threads", "1",
+                        "--matmul-n", "64")
+    assert asked[4]["batch"] == 1 and asked[6]["max_abs_diff_vs_engine"] <= 1e-5 * scale, asked[4:7]
+    line = run_failing(bench, 2, *args, "--engine", "incremental")
+    assert line == ("convscope-bench: the incremental engine does not apply to this model: " + BATCH_DEPENDENT +
+                    "; use the full or auto engine"), line
+
+
 def check_no_chain(bench, model, work):
     line = run_failing(bench, 2, "--model", model, "--engine", "incremental", "--window", "112", "--stride", "56")
     assert line == ("convscope-bench: the incremental engine does not apply to this model: the model does not "
@@ -395,7 +421,8 @@ CASES = {"batch-invariant": (check_batch_invariant, "patch_probe.pt"),
          "precision-gated": (check_precision_gated, "gated_probe.pt"),
          "precision-stage": (check_precision_stage, "stage_probe.pt"),
          "precision-opened": (check_precision_opened, "functional_probe.pt"),
-         "precision-stack": (check_precision_stack, "stack_probe.pt")}
+         "precision-stack": (check_precision_stack, "stack_probe.pt"),
+         "batch-dependent": (check_batch_dependent, "batch_stats_probe.pt")}
 
 
 def main():

@@ -13,6 +13,8 @@ user class named Conv2d that doubles its output) with functional ReLUs and a spa
 input 1 x 3 x 67 x 67, four classes (not chain plus rest: the runner opens the whole model).
 stage_probe.pt: the same with a stage of two such blocks of one type in one module (34 -> 17 -> 9), the second's last
 batch norm without affine parameters.
+batch_stats_probe.pt: conv, a batch norm without running statistics, ReLU, max pool and a linear head, input
+1 x 3 x 16 x 16, two classes: an image's scores depend on the other images in its batch.
 stack_probe.pt: a chain as VGG stacks its layers (conv/bn/relu/conv/relu/maxpool/conv/conv/relu) and a linear head,
 input 1 x 3 x 67 x 67, four classes.
 
@@ -152,6 +154,20 @@ class StackProbe(torch.nn.Module):
         return self.classifier(torch.flatten(self.features(x), 1))
 
 
+class BatchStatsProbe(torch.nn.Module):
+    """A batch norm without running statistics normalises by each batch's own, even in eval mode."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        nn = torch.nn
+        self.features = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.BatchNorm2d(4, track_running_stats=False),
+                                      nn.ReLU(), nn.MaxPool2d(2))
+        self.classifier = nn.Linear(4 * 8 * 8, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(torch.flatten(self.features(x), 1))
+
+
 def he_initialised(make) -> torch.nn.Module:
     torch.manual_seed(20261126)
     model = make()
@@ -160,8 +176,9 @@ def he_initialised(make) -> torch.nn.Module:
             torch.nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
             torch.nn.init.normal_(m.bias, std=0.1)
         elif isinstance(m, torch.nn.BatchNorm2d):  # statistics as if trained, so that eval mode does something
-            m.running_mean.normal_(0, 0.2)
-            m.running_var.uniform_(0.5, 2.0)
+            if m.track_running_stats:
+                m.running_mean.normal_(0, 0.2)
+                m.running_var.uniform_(0.5, 2.0)
             if m.affine:
                 torch.nn.init.normal_(m.weight, 1.0, 0.1)
                 torch.nn.init.normal_(m.bias, std=0.1)
@@ -176,7 +193,8 @@ def main() -> None:
                         ("gated_probe", he_initialised(lambda: BlockProbe(GatedResidual))),
                         ("stage_probe", he_initialised(lambda: BlockProbe(Stage))),
                         ("functional_probe", he_initialised(FunctionalProbe)),
-                        ("stack_probe", he_initialised(StackProbe))):
+                        ("stack_probe", he_initialised(StackProbe)),
+                        ("batch_stats_probe", he_initialised(BatchStatsProbe))):
         path = os.path.join(out, name + ".pt")
         torch.jit.script(model).save(path)
         print("wrote", path, "with torch", torch.__version__)

@@ -27,6 +27,8 @@ Everything is seeded, so reruns give the same weights. Files:
     garbage.pt                          1000 random bytes
     nan_out.pt + nan_out.json           tiny's layout, but its output is NaN: for the "model output is not finite" error
     segmenter.pt + segmenter.json       3-channel 8x8 convolutions only: a 1 x 2 x 8 x 8 output, not one row of scores
+    batch_stats.pt + batch_stats.json   3-channel 16x16 net with a batch norm without running statistics: its scores
+                                        for an image depend on the other images in the batch
 """
 
 import json
@@ -231,6 +233,20 @@ class PatchProbe(nn.Module):
         return torch.stack([patch, torch.zeros_like(patch)], dim=1)
 
 
+class BatchStats(nn.Module):
+    """A batch norm without running statistics: even in eval mode it normalises by each batch's own, so an
+    image's scores depend on the other images in its batch."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.BatchNorm2d(4, track_running_stats=False),
+                                      nn.ReLU(), nn.MaxPool2d(2))
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 2))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x))
+
+
 class NanOut(nn.Module):
     """A working convolution whose scores are then multiplied by NaN, as a diverged model's would be."""
 
@@ -344,6 +360,10 @@ def main():
 
     script("embedder", make_embedder())
     write_card("embedder", dict(card("embedder", 1, 8, []), score="similarity"))
+
+    torch.manual_seed(SEED + 23)
+    script("batch_stats", BatchStats(), f" seed {SEED + 23}")
+    write_card("batch_stats", card("batch_stats", 3, 16, ["a", "b"]))
 
     path = os.path.join(out, "state_dict.pt")
     torch.save(tiny.state_dict(), path)

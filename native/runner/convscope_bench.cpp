@@ -117,11 +117,13 @@ int run(const Options& o) {
 
     int64_t batch = o.batch > 0 ? o.batch : cs_chunk_windows(grid.count(), channels, height, width, device.cuda ? 1 : 0);
     batch = std::min(batch, grid.count());
+    const bool batch_dependent = output_depends_on_batch(model, image, base_logits);
+    if (batch_dependent) batch = 1;
 
     const EngineInputs inputs{&model, image, &grid, std::vector<float>(static_cast<size_t>(channels), o.fill),
                               device, threads, batch};
     const auto setup_start = std::chrono::steady_clock::now();
-    EngineChoice chosen = choose_engine(o.engine, inputs, base_logits);
+    EngineChoice chosen = choose_engine(o.engine, inputs, base_logits, batch_dependent);
     const double setup_ms = ms_since(setup_start);
     measure_cudnn_algorithms(device);
 

@@ -307,9 +307,22 @@ double EngineUse::counted_speedup() const {
                                             : 1.0;
 }
 
-EngineChoice choose_engine(EngineRequest request, const EngineInputs& in, const torch::Tensor& model_output) {
+bool output_depends_on_batch(Module& model, const torch::Tensor& image, const torch::Tensor& model_output) {
+    const torch::Tensor rows = forward_tensor(model, torch::cat({image, torch::zeros_like(image)}, 0));
+    return rows.dim() < 1 || rows.size(0) != 2 || !proof_close(rows.narrow(0, 0, 1), model_output);
+}
+
+EngineChoice choose_engine(EngineRequest request, const EngineInputs& in, const torch::Tensor& model_output,
+                           bool batch_dependent) {
     const int64_t full_macs = macs_per_image(*in.model, in.image.sizes().vec(), in.device.device);
     auto chunks = std::make_shared<OccludedChunks>(in);
+    if (batch_dependent) {
+        const std::string why = "the model's output for an image depends on the other images in its batch (a "
+                                "batch norm without running statistics?), so windows run one at a time";
+        if (request == EngineRequest::Incremental) refuse(NotApplicable(why));
+        return full_engine(EngineRequest::Auto, full_macs, why, std::make_shared<ModelScorer>(in.model, in.image,
+                                                                                           chunks));
+    }
     std::shared_ptr<const ChainDecomposition> chain;
     try {
         chain = ChainDecomposition::prove(*in.model, in.image, model_output);

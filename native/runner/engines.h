@@ -191,11 +191,19 @@ struct EngineChoice {
     std::shared_ptr<ChunkScorer> full;    // the full engine as this model runs it (scorer itself when it is)
 };
 
+// Whether the model's output for an image depends on the other images in its batch (BatchDependence on the JVM):
+// a batch norm without running statistics normalises by the batch's own, even in eval mode, so occluded copies
+// run together would change each other's scores. The image is scored beside a zero image; its row must be
+// model_output (its output alone) within kProofTolerance.
+bool output_depends_on_batch(Module& model, const torch::Tensor& image, const torch::Tensor& model_output);
+
 // OcclusionEngine.chooseEngine: Full runs the full engine; Incremental the incremental one, or a UsageError
 // saying why it cannot; Auto the incremental one where it applies and its counted saving (whole-model
 // multiply-adds per window) reaches cs_incremental_min_speedup(), else the full one. model_output is the
-// model's own output for the image.
-EngineChoice choose_engine(EngineRequest request, const EngineInputs& in, const torch::Tensor& model_output);
+// model's own output for the image. A batch-dependent model runs whole, one window at a time (in.batch must be
+// 1), by the full engine; the incremental engine is refused for it.
+EngineChoice choose_engine(EngineRequest request, const EngineInputs& in, const torch::Tensor& model_output,
+                           bool batch_dependent);
 
 // What one output row is scored by: `kind` of class `target`, or for Similarity the cosine similarity to
 // `reference` (the unoccluded output, 1 x D, on the outputs' device), for which `target` does not apply.

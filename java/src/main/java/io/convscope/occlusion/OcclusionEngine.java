@@ -30,6 +30,8 @@ public final class OcclusionEngine {
     private final TorchModel model;
     private final boolean cuda;
     private final int threads;
+    /** BatchDependence of the model, found on the first map (a property of the model, not of the image). */
+    private volatile Boolean batchDependent;
 
     /**
      * An engine on the device where {@code model} is ({@link TorchModel#placeOn}); {@link Occlusion#run} is the
@@ -117,7 +119,12 @@ public final class OcclusionEngine {
             baseScore = spec.score() == Score.SIMILARITY ? 1f
                     : score(logits, spec.score(), target, logits).cpu().item_float();
 
-            EngineChoice choice = chooseEngine(spec.engine(), image, logits, grid, fill, device, batch);
+            boolean batchDependent = batchDependent(image, logits);
+            if (batchDependent) {
+                batch = 1;
+            }
+            EngineChoice choice = batchDependent ? oneAtATime(spec.engine(), image, grid, fill, device)
+                    : chooseEngine(spec.engine(), image, logits, grid, fill, device, batch);
             engineUse = choice.use;
             ChunkScorer scorer = choice.scorer;
             long scoringStart = System.nanoTime();
@@ -187,6 +194,31 @@ public final class OcclusionEngine {
         }
         return new EngineChoice(new EngineUse(Engine.INCREMENTAL, fullMacs, engineMacs, incremental.description()),
                 incremental);
+    }
+
+    private boolean batchDependent(Tensor image, Tensor logits) {
+        Boolean known = batchDependent;
+        if (known == null) {
+            known = BatchDependence.of(model, image, logits);  // two threads may both look: they agree
+            batchDependent = known;
+        }
+        return known;
+    }
+
+    /**
+     * The full engine, one window at a time, through the model's own forward: for a model whose output depends on
+     * the other images in its batch ({@link BatchDependence}), where neither batches nor the chain's layers one
+     * by one would give each window's own score.
+     */
+    private EngineChoice oneAtATime(Engine engine, Tensor image, WindowGrid grid, float[] fill, Device device) {
+        if (engine == Engine.INCREMENTAL) {
+            throw UsageException.of("engine", "incremental does not apply to this model: " + BatchDependence.WHY
+                    + "; use the full or auto engine");
+        }
+        long macs = ModelCost.macsPerImage(model, image.sizes().vec().get(), device);
+        OccludedChunks chunks = new OccludedChunks(image, grid, fill, device, cuda, threads, 1);
+        return new EngineChoice(new EngineUse(Engine.FULL, macs, macs, "full: " + BatchDependence.WHY),
+                new ModelScorer(model, chunks));
     }
 
     private static void refuseIfAsked(Engine engine, ChainDecomposition.NotApplicable why) {
