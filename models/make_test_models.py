@@ -29,6 +29,8 @@ Everything is seeded, so reruns give the same weights. Files:
     segmenter.pt + segmenter.json       3-channel 8x8 convolutions only: a 1 x 2 x 8 x 8 output, not one row of scores
     batch_stats.pt + batch_stats.json   3-channel 16x16 net with a batch norm without running statistics: its scores
                                         for an image depend on the other images in the batch
+    batch_one.pt + batch_one.json       3-channel 8x8 net that flattens its whole batch into one row: one image at a
+                                        time only
 """
 
 import json
@@ -247,6 +249,18 @@ class BatchStats(nn.Module):
         return self.head(self.features(x))
 
 
+class BatchOne(nn.Module):
+    """Flattens its whole batch into one row: it takes one image at a time and fails on more."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 2, 3, padding=1), nn.ReLU())
+        self.head = nn.Linear(2 * 8 * 8, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x).reshape(1, -1))
+
+
 class NanOut(nn.Module):
     """A working convolution whose scores are then multiplied by NaN, as a diverged model's would be."""
 
@@ -364,6 +378,10 @@ def main():
     torch.manual_seed(SEED + 23)
     script("batch_stats", BatchStats(), f" seed {SEED + 23}")
     write_card("batch_stats", card("batch_stats", 3, 16, ["a", "b"]))
+
+    torch.manual_seed(SEED + 24)
+    script("batch_one", BatchOne(), f" seed {SEED + 24}")
+    write_card("batch_one", card("batch_one", 3, 8, ["a", "b"]))
 
     path = os.path.join(out, "state_dict.pt")
     torch.save(tiny.state_dict(), path)

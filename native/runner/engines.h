@@ -194,7 +194,8 @@ struct EngineChoice {
 // Whether the model's output for an image depends on the other images in its batch (BatchDependence on the JVM):
 // a batch norm without running statistics normalises by the batch's own, even in eval mode, so occluded copies
 // run together would change each other's scores. The image is scored beside a zero image; its row must be
-// model_output (its output alone) within kProofTolerance.
+// model_output (its output alone) within kProofTolerance. A model that does not take two images at once is
+// batch-dependent too.
 bool output_depends_on_batch(Module& model, const torch::Tensor& image, const torch::Tensor& model_output);
 
 // OcclusionEngine.chooseEngine: Full runs the full engine; Incremental the incremental one, or a UsageError

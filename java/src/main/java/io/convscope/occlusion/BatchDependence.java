@@ -16,12 +16,20 @@ final class BatchDependence {
     private BatchDependence() {
     }
 
-    /** {@code alone} is the model's output for {@code image} (batch 1). */
+    /**
+     * {@code alone} is the model's output for {@code image} (batch 1). A model that does not take two images at
+     * once is batch-dependent too: one at a time is how it runs.
+     */
     static boolean of(TorchModel model, Tensor image, Tensor alone) {
         TensorVector pair = new TensorVector();
         pair.push_back(image);
         pair.push_back(torch.zeros_like(image));
-        Tensor rows = model.forwardOptimized(torch.cat(pair, 0));
+        Tensor rows;
+        try {
+            rows = model.forwardOptimized(torch.cat(pair, 0));
+        } catch (RuntimeException batchOfTwoFailed) {
+            return true;
+        }
         return rows.dim() < 1 || rows.size(0) != 2 || !ChainDecomposition.close(rows.narrow(0, 0, 1), alone);
     }
 

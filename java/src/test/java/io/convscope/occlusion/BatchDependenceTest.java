@@ -31,27 +31,30 @@ class BatchDependenceTest {
                 .withWindow(Size2.square(WINDOW), Size2.square(STRIDE));
     }
 
-    /** The image with every channel of the window at (top, left) set to 0. */
-    private static float[] occluded(InputImage image, int top, int left) {
+    /** The image (3 x size x size) with every channel of the window x window square at (top, left) set to 0. */
+    private static float[] occluded(InputImage image, int top, int left, int window) {
+        int size = image.height();
         float[] t = image.tensor().clone();
         for (int c = 0; c < 3; c++) {
-            for (int y = top; y < top + WINDOW; y++) {
-                for (int x = left; x < left + WINDOW; x++) {
-                    t[(c * SIZE + y) * SIZE + x] = 0f;
+            for (int y = top; y < top + window; y++) {
+                for (int x = left; x < left + window; x++) {
+                    t[(c * size + y) * size + x] = 0f;
                 }
             }
         }
         return t;
     }
 
-    /** Logits of target for the given images, all in one batch. */
+    /** Logits of target for the given images (3 x size x size each), all in one batch. */
     private static float[] logits(TorchModel model, float[][] images, int target) {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            float[] flat = new float[images.length * 3 * SIZE * SIZE];
+            int per = images[0].length;
+            long size = Math.round(Math.sqrt(per / 3.0));
+            float[] flat = new float[images.length * per];
             for (int n = 0; n < images.length; n++) {
-                System.arraycopy(images[n], 0, flat, n * 3 * SIZE * SIZE, 3 * SIZE * SIZE);
+                System.arraycopy(images[n], 0, flat, n * per, per);
             }
-            Tensor batch = DeviceTensors.floats(flat, new long[] {images.length, 3, SIZE, SIZE},
+            Tensor batch = DeviceTensors.floats(flat, new long[] {images.length, 3, size, size},
                     new Device(torch.DeviceType.CPU));
             float[] out = new float[images.length];
             model.forward(batch).select(1, target).contiguous().data_ptr_float().get(out);
@@ -71,7 +74,7 @@ class BatchDependenceTest {
 
             float[][] copies = new float[9][];
             for (int k = 0; k < 9; k++) {
-                copies[k] = occluded(image, STRIDE * (k / 3), STRIDE * (k % 3));
+                copies[k] = occluded(image, STRIDE * (k / 3), STRIDE * (k % 3), WINDOW);
             }
             float base = logits(model, new float[][] {image.tensor()}, map.target())[0];
             float[] together = logits(model, copies, map.target());
@@ -86,6 +89,25 @@ class BatchDependenceTest {
             assertTrue(largest > 1e-3, "the windows move the score: " + largest);
             // The dependence is real: in one batch the same copies score otherwise.
             assertTrue(batchedOff > 0.1 * largest, "batched " + batchedOff + " against a map of " + largest);
+        }
+    }
+
+    @Test
+    void aModelThatTakesOneImageAtATimeRunsOneAtATime() {
+        // batch_one flattens its whole batch into one row: two images at once fail.
+        try (TorchModel model = TorchModel.load(TestModels.path("batch_one.pt"))) {
+            InputImage image = OcclusionEngineTest.random(3, 8, 8, 26);
+            OcclusionMap map = new OcclusionEngine(model, 2).run(image,
+                    spec().withWindow(Size2.square(4), Size2.square(4)), Progress.NONE);
+            assertEquals("full: " + BatchDependence.WHY, map.engine().note());
+            assertEquals(1, map.batch());
+            assertEquals(4, map.values().length);  // 4 x 4 windows at 0 and 4 on each axis
+            float base = logits(model, new float[][] {image.tensor()}, map.target())[0];
+            for (int k = 0; k < 4; k++) {
+                float[] copy = occluded(image, 4 * (k / 2), 4 * (k % 2), 4);
+                float alone = logits(model, new float[][] {copy}, map.target())[0];
+                assertEquals(base - alone, map.values()[k], 1e-5 * Math.max(1, Math.abs(base)), "window " + k);
+            }
         }
     }
 
