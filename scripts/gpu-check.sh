@@ -2,8 +2,10 @@
 # convscope-bench against plain PyTorch on the same device, in one command (DESIGN.md §5's vocabulary).
 #
 #   scripts/gpu-check.sh [--cpu] [--tiny] [--models alexnet,resnet18,vgg16] [--precisions fp32,tf32,bf16]
-#                        [--build DIR] [--no-build] [--no-ctest] [--out DIR] [--repeat N]
+#                        [--build DIR] [--no-build] [--no-ctest] [--out DIR] [--models-dir DIR] [--repeat N]
 #
+# On a lent GPU machine, --out "$OUT/gpu-check" brings the logs and JSON files back even if the call runs out of
+# time; --models-dir keeps the TorchScript files (VGG16's is half a gigabyte) out of it (default: OUT/models).
 # Needs python3 with torch and torchvision ($PYTHON, else python3 or /usr/bin/python3), CMake and a C++ compiler (and nvcc for CUDA); no Java, Maven or
 # network. On a GPU machine (the default, --device cuda):
 #   1. builds native/ with CUDA required and the LibTorch runner, against the LibTorch inside the Python's torch
@@ -24,7 +26,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-device=cuda models="" precisions="" build="" do_build=1 do_ctest=1 out="" repeat=3 tiny=0
+device=cuda models="" precisions="" build="" do_build=1 do_ctest=1 out="" models_dir="" repeat=3 tiny=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --cpu) device=cpu ;;
@@ -35,8 +37,9 @@ while [ $# -gt 0 ]; do
     --no-build) do_build=0 ;;
     --no-ctest) do_ctest=0 ;;
     --out) out="$2"; shift ;;
+    --models-dir) models_dir="$2"; shift ;;
     --repeat) repeat="$2"; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "gpu-check: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -70,7 +73,8 @@ if [ "$tiny" = 1 ]; then
   [ -n "$models" ] && [ "$models" != alexnet ] || models=resnet18
 fi
 out="${out:-target/gpu-check}"
-mkdir -p "$out/models"
+models_dir="${models_dir:-$out/models}"
+mkdir -p "$out" "$models_dir"
 
 if [ "$do_build" = 1 ]; then
   # The runner's CTest models are written by the Python whose LibTorch the runner links.
@@ -113,7 +117,7 @@ fi
 IFS=, read -r -a model_list <<<"$models"
 IFS=, read -r -a precision_list <<<"$precisions"
 for m in "${model_list[@]}"; do
-  [ -f "$out/models/$m.pt" ] || "$python" models/export_torchvision.py "$m" --seed 0 --out "$out/models" >/dev/null
+  [ -f "$models_dir/$m.pt" ] || "$python" models/export_torchvision.py "$m" --seed 0 --out "$models_dir" >/dev/null
 done
 
 # Our runner: one process per model and precision; the incremental engine where it applies, timed with the
@@ -121,7 +125,7 @@ done
 : >"$out/runner.jsonl"
 for m in "${model_list[@]}"; do
   for p in "${precision_list[@]}"; do
-    args=(--model "$out/models/$m.pt" --input "3x${size}x${size}" --window "$window" --stride "$stride"
+    args=(--model "$models_dir/$m.pt" --input "3x${size}x${size}" --window "$window" --stride "$stride"
           --device "$device" --precision "$p" --repeat "$repeat" --loop-windows "$loop" --matmul-n "$matmul")
     if ! "$bench" "${args[@]}" --engine incremental >"$out/run.jsonl" 2>"$out/run.err" &&
        ! "$bench" "${args[@]}" --engine full >"$out/run.jsonl" 2>"$out/run.err"; then
@@ -140,7 +144,7 @@ done
 : >"$out/agreement.jsonl"
 if [ "$device" = cuda ]; then
   for m in "${model_list[@]}"; do
-    args=(--model "$out/models/$m.pt" --input "3x${size}x${size}" --window "$window" --stride "$stride" --map-only)
+    args=(--model "$models_dir/$m.pt" --input "3x${size}x${size}" --window "$window" --stride "$stride" --map-only)
     if "$bench" "${args[@]}" --device cpu --map "$out/$m-cpu.npy" >/dev/null 2>"$out/run.err" &&
        "$bench" "${args[@]}" --device cuda --map "$out/$m-cuda.npy" >/dev/null 2>>"$out/run.err"; then
       "$python" - "$m" "$out/$m-cpu.npy" "$out/$m-cuda.npy" >>"$out/agreement.jsonl" <<'EOF_AGREE'
