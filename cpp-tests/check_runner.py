@@ -22,20 +22,25 @@ and on chain_probe.pt (a conv/relu/maxpool/conv chain and a linear head, 3 x 67 
                    gives the fp32 map within 1e-2 (layers cast to bfloat16 round it away: a map of zeros)
   no-chain         --engine incremental on patch_probe.pt (no modules) exits 2 with one line saying why
 and on block_probe.pt and gated_probe.pt (a conv/relu chain, a residual block shaped like torchvision's
-BasicBlock with a downsampling shortcut, a pool and a linear head, 3 x 67 x 67; the gated block branches on a
-flag):
+BasicBlock with a downsampling shortcut, a pool and a linear head, 3 x 67 x 67; the gated block branches on its
+input):
   precision-block  --precision bf16 (both engines) opens the block and says so, stays within 1e-2 of the fp32 map,
                    also on a faint window (fill 0.999 on an input of 1), and scores the unoccluded image as fp32
                    does to 1e-6 (its linear layers see no change)
   precision-gated  --precision bf16 runs the gated block whole and says so, stays within 1e-2 of the fp32 map,
                    and scores the unoccluded image as fp32 does to 1e-6 (the block's shift gives its float32
                    output back; unshifted, bfloat16 moves it by about 2^-9)
+and on flagged_probe.pt (the same with a block that branches on flags it holds, one branch taken, one not):
+  precision-flagged  --precision bf16 (both engines) opens the block, taking the sides its flags pick, and says so,
+                   stays within 1e-2 of the fp32 map, also on a faint window, and scores the unoccluded image as
+                   fp32 does to 1e-6
 and on stage_probe.pt (the same chain, then one module holding two such blocks of one type, the second's last
 batch norm without affine parameters):
   precision-stage  --precision bf16 (both engines) opens the module, folds all 6 batch norms and says so, stays
                    within 1e-2 of the fp32 map, also on a faint window, and scores the unoccluded image as fp32
                    does to 1e-6
-and on functional_probe.pt (convolutions with functional ReLUs and a mean: not chain plus rest; the second
+and on functional_probe.pt (convolutions with functional ReLUs and a functional average pool, a scripted function
+call: not chain plus rest; the second
 convolution a user class named Conv2d that doubles its output):
   precision-opened --precision bf16 (the full engine) opens the whole model and says so, runs the user's Conv2d as
                    it is, stays within 1e-2 of the fp32 map, also on a faint window, and scores the unoccluded
@@ -352,6 +357,14 @@ def check_precision_block(bench, model, work):
     bf16_against_fp32(bench, model, work, note, "--constant-input", "1", "--fill", "0.999")
 
 
+def check_precision_flagged(bench, model, work):
+    # Its branches test flags the block holds: it opens, taking the side each flag picks.
+    note = ("5 linear layers on changes from the unoccluded run (1 block after the chain opened), 3 batch norms "
+            "folded into them")
+    bf16_against_fp32(bench, model, work, note)
+    bf16_against_fp32(bench, model, work, note, "--constant-input", "1", "--fill", "0.999")
+
+
 def check_precision_stage(bench, model, work):
     # Both blocks share one graph; each call's folds are its own (6 batch norms: 3 per block).
     note = ("8 linear layers on changes from the unoccluded run (1 block after the chain opened), 6 batch norms "
@@ -420,6 +433,7 @@ CASES = {"batch-invariant": (check_batch_invariant, "patch_probe.pt"),
          "precision-block": (check_precision_block, "block_probe.pt"),
          "precision-gated": (check_precision_gated, "gated_probe.pt"),
          "precision-stage": (check_precision_stage, "stage_probe.pt"),
+         "precision-flagged": (check_precision_flagged, "flagged_probe.pt"),
          "precision-opened": (check_precision_opened, "functional_probe.pt"),
          "precision-stack": (check_precision_stack, "stack_probe.pt"),
          "batch-dependent": (check_batch_dependent, "batch_stats_probe.pt")}

@@ -8,8 +8,10 @@ part of the patch it hides: drop(window) = overlap area / 2500. The right occlus
 chain_probe.pt: a conv/relu/maxpool/conv chain and a linear head, input 1 x 3 x 67 x 67, four classes.
 block_probe.pt: a conv/relu chain, then a residual block (shaped like torchvision's BasicBlock; a custom module
 whose graph the runner opens), an average pool and a linear head, input 1 x 3 x 67 x 67, four classes.
-gated_probe.pt: the same with a block whose forward branches on a flag (control flow: the runner runs it whole). functional_probe.pt: two convolutions (the second a
-user class named Conv2d that doubles its output) with functional ReLUs and a spatial mean before a linear head,
+gated_probe.pt: the same with a block whose forward branches on its input (the runner runs it whole).
+flagged_probe.pt: the same with a block that branches on flags it holds (the runner opens it, taking their sides). functional_probe.pt: two convolutions (the second a
+user class named Conv2d that doubles its output) with functional ReLUs and a functional average pool (a scripted
+function call) before a linear head,
 input 1 x 3 x 67 x 67, four classes (not chain plus rest: the runner opens the whole model).
 stage_probe.pt: the same with a stage of two such blocks of one type in one module (34 -> 17 -> 9), the second's last
 batch norm without affine parameters.
@@ -73,14 +75,29 @@ class Residual(torch.nn.Module):
 
 
 class GatedResidual(Residual):
+    """Branches on its input (always the same side here, but only running the graph can tell)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = self.bn2(self.conv2(self.relu(self.bn1(self.conv1(x)))))
+        if bool(x.abs().sum() >= 0):
+            out = out + self.downsample(x)
+        return self.relu(out)
+
+
+class FlaggedResidual(Residual):
+    """Branches on flags it holds, as MobileNet's InvertedResidual on use_res_connect: one branch taken, one not."""
+
     def __init__(self, channels: int) -> None:
         super().__init__(channels)
-        self.shortcut = True  # a plain bool attribute: scripting keeps the branch
+        self.shortcut = True  # plain bool attributes: scripting keeps the branches
+        self.doubled = False
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out = self.bn2(self.conv2(self.relu(self.bn1(self.conv1(x)))))
         if self.shortcut:
             out = out + self.downsample(x)
+        if self.doubled:
+            out = out * 2.0
         return self.relu(out)
 
 
@@ -132,7 +149,8 @@ class FunctionalProbe(torch.nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = torch.relu(self.conv2(torch.relu(self.conv1(x))))
-        return self.fc(x.mean(dim=(2, 3)))
+        # A scripted function, not an operator: prim::CallFunction in the graph, as MobileNetV2 has it.
+        return self.fc(torch.flatten(torch.nn.functional.adaptive_avg_pool2d(x, 1), 1))
 
 
 class StackProbe(torch.nn.Module):
@@ -191,6 +209,7 @@ def main() -> None:
     for name, model in (("patch_probe", PatchProbe().eval()), ("chain_probe", he_initialised(ChainProbe)),
                         ("block_probe", he_initialised(BlockProbe)),
                         ("gated_probe", he_initialised(lambda: BlockProbe(GatedResidual))),
+                        ("flagged_probe", he_initialised(lambda: BlockProbe(FlaggedResidual))),
                         ("stage_probe", he_initialised(lambda: BlockProbe(Stage))),
                         ("functional_probe", he_initialised(FunctionalProbe)),
                         ("stack_probe", he_initialised(StackProbe)),

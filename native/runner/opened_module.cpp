@@ -4,6 +4,7 @@
 #include <torch/csrc/jit/ir/ir.h>
 
 #include <exception>
+#include <functional>
 #include <unordered_set>
 #include <utility>
 
@@ -93,28 +94,66 @@ c10::IValue OpenedModule::run(const Module& module, const std::string& method, s
     using torch::jit::Node;
     using torch::jit::Value;
     const std::shared_ptr<torch::jit::Graph> graph = module.get_method(method).graph();
-    std::unordered_map<const Value*, c10::IValue> values;
     if (graph->inputs().size() != args.size() + 1) throw Unsupported{};
-    values[graph->inputs()[0]] = module._ivalue();
-    for (size_t i = 0; i < args.size(); ++i) values[graph->inputs()[i + 1]] = std::move(args[i]);
+    Frame frame{module, graph->inputs()[0], recording, next_call, {}, {}, {}};
+    frame.values[graph->inputs()[0]] = module._ivalue();
+    for (size_t i = 0; i < args.size(); ++i) frame.values[graph->inputs()[i + 1]] = std::move(args[i]);
     // Each value is dropped after the last node that reads it, as TorchScript's interpreter does, so an opened
-    // model holds no more activations at once than its own forward.
-    std::unordered_map<const Value*, const Node*> last_reader;
-    for (const Node* node : graph->nodes()) {
-        for (const Value* input : node->inputs()) last_reader[input] = node;
-    }
-    for (const Value* output : graph->outputs()) last_reader.erase(output);
+    // model holds no more activations at once than its own forward. A read inside a branch counts as a read by
+    // the branching node.
+    std::function<void(const torch::jit::Block*, const Node*)> note_readers = [&](const torch::jit::Block* block,
+                                                                                  const Node* top) {
+        for (const Node* node : block->nodes()) {
+            const Node* reader = top ? top : node;
+            for (const Value* input : node->inputs()) frame.last_reader[input] = reader;
+            for (const torch::jit::Block* inner : node->blocks()) {
+                note_readers(inner, reader);
+                for (const Value* output : inner->outputs()) frame.last_reader[output] = reader;
+            }
+        }
+    };
+    note_readers(graph->block(), nullptr);
+    for (const Value* output : graph->outputs()) frame.last_reader.erase(output);
+    run_nodes(frame, graph->block());
+    if (graph->outputs().size() != 1) throw Unsupported{};
+    return frame.values.at(graph->outputs()[0]);
+}
 
-    std::unordered_set<const Node*> skipped;  // calls a Conv2d call's op covers
-    for (const Node* node : graph->nodes()) {
-        if (!node->blocks().empty()) throw Unsupported{};  // control flow: prim::If, prim::Loop
+void OpenedModule::run_nodes(Frame& frame, const torch::jit::Block* block) const {
+    using torch::jit::Node;
+    using torch::jit::Value;
+    auto& values = frame.values;
+    auto& skipped = frame.skipped;
+    const Module& module = frame.module;
+    const bool recording = frame.recording;
+    size_t& next_call = frame.next_call;
+    for (const Node* node : block->nodes()) {
         const c10::Symbol kind = node->kind();
         if (skipped.count(node)) {
             // Its output was given at the convolution.
+        } else if (kind == c10::prim::If) {
+            // A branch on a flag the module holds (MobileNet's use_res_connect) takes the same side for every
+            // input: the side this module takes runs here. A branch on data, or a loop, does not open.
+            const torch::jit::Node* condition = node->input(0)->node();
+            const bool fixed = condition->kind() == c10::prim::Constant ||
+                               (condition->kind() == c10::prim::GetAttr && condition->input(0) == frame.self);
+            if (!fixed || node->blocks().size() != 2) throw Unsupported{};
+            const torch::jit::Block* taken = node->blocks()[values.at(node->input(0)).toBool() ? 0 : 1];
+            run_nodes(frame, taken);
+            if (taken->outputs().size() != node->outputs().size()) throw Unsupported{};
+            for (size_t i = 0; i < node->outputs().size(); ++i) {
+                values[node->outputs()[i]] = values.at(taken->outputs()[i]);
+            }
+        } else if (!node->blocks().empty()) {
+            throw Unsupported{};  // prim::Loop and other nodes with blocks
         } else if (kind == c10::prim::Constant) {
-            const c10::optional<c10::IValue> constant = torch::jit::toIValue(node->output());
-            if (!constant) throw Unsupported{};
-            values[node->output()] = *constant;
+            if (node->output()->type()->cast<c10::FunctionType>()) {
+                values[node->output()] = c10::IValue();  // a function: prim::CallFunction finds it by its type
+            } else {
+                const c10::optional<c10::IValue> constant = torch::jit::toIValue(node->output());
+                if (!constant) throw Unsupported{};
+                values[node->output()] = *constant;
+            }
         } else if (kind == c10::prim::GetAttr) {
             const c10::IValue& owner = values.at(node->input(0));
             if (!owner.isObject()) throw Unsupported{};
@@ -141,7 +180,7 @@ c10::IValue OpenedModule::run(const Module& module, const std::string& method, s
                     } else {
                         const std::optional<Link> link = link_of("", callee);
                         if (!link) throw Unsupported{};  // padding other than zeros
-                        covers_.push_back(record_conv(*link, node, module, graph->inputs()[0], in, out));
+                        covers_.push_back(record_conv(*link, node, module, frame.self, in, out));
                     }
                 } else {
                     out = calls_.at(next_call)(call_args[0].toTensor());
@@ -162,7 +201,15 @@ c10::IValue OpenedModule::run(const Module& module, const std::string& method, s
             }
             if (!given_at_conv) values[node->output()] = std::move(out);
         } else if (kind == c10::prim::CallFunction) {
-            throw Unsupported{};
+            // A scripted function (F.adaptive_avg_pool2d in MobileNetV2) runs whole, as an operator does: it
+            // holds no modules, so no Conv2d or Linear of the model runs inside it.
+            const c10::FunctionTypePtr function = node->input(0)->type()->cast<c10::FunctionType>();
+            if (!function || node->outputs().size() != 1) throw Unsupported{};
+            torch::jit::Stack stack;
+            for (size_t i = 1; i < node->inputs().size(); ++i) stack.push_back(values.at(node->input(i)));
+            function->function()->run(stack);
+            if (stack.size() != 1) throw Unsupported{};
+            values[node->output()] = std::move(stack[0]);
         } else if (kind == c10::prim::ListConstruct || kind == c10::prim::TupleConstruct) {
             // Interpreter instructions rather than operators: built here.
             std::vector<c10::IValue> elements;
@@ -196,12 +243,10 @@ c10::IValue OpenedModule::run(const Module& module, const std::string& method, s
             for (size_t i = 0; i < stack.size(); ++i) values[node->outputs()[i]] = std::move(stack[i]);
         }
         for (const Value* input : node->inputs()) {
-            const auto reader = last_reader.find(input);
-            if (reader != last_reader.end() && reader->second == node) values.erase(input);
+            const auto reader = frame.last_reader.find(input);
+            if (reader != frame.last_reader.end() && reader->second == node) values.erase(input);
         }
     }
-    if (graph->outputs().size() != 1) throw Unsupported{};
-    return values.at(graph->outputs()[0]);
 }
 
 }  // namespace convscope::bench

@@ -2,9 +2,10 @@
 // the Conv2d and Linear modules it calls compute on changes (ChangeOp) while everything else (the residual sum, a
 // downsampling Sequential, opened in turn) runs in float32 as the graph says, except a batch norm called on a
 // convolution's output alone, which folds into the convolution, and a ReLU called on either's output alone, which
-// the pass that adds the convolution's base back applies. Only graphs
-// without control flow open, whose calls are to modules and whose other nodes are operators; the opened run on
-// the unoccluded input must give the module's own output, as chain plus rest is proved.
+// the pass that adds the convolution's base back applies. A graph opens when its calls are to modules or to
+// scripted functions (run whole, as operators) and its other nodes are operators, and its only control flow is a
+// branch on a flag the module holds (the side the flag picks runs); the opened run on the unoccluded input must
+// give the module's own output, as chain plus rest is proved. A branch on data, or a loop, does not open.
 #ifndef CONVSCOPE_RUNNER_OPENED_MODULE_H
 #define CONVSCOPE_RUNNER_OPENED_MODULE_H
 
@@ -14,6 +15,7 @@
 #include <memory>
 #include <stdexcept>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "change_op.h"
@@ -48,6 +50,18 @@ private:
                     size_t& next_call) const;
 
     struct Covered;
+    // One run of a module's graph: its values, when each is read last, the calls a convolution's op covers.
+    struct Frame {
+        const Module& module;
+        const torch::jit::Value* self;
+        bool recording;
+        size_t& next_call;
+        std::unordered_map<const torch::jit::Value*, c10::IValue> values;
+        std::unordered_map<const torch::jit::Value*, const torch::jit::Node*> last_reader;
+        std::unordered_set<const torch::jit::Node*> skipped;
+    };
+    // Runs the nodes of block (the graph's, or the side of a branch it takes) in frame. Throws Unsupported.
+    void run_nodes(Frame& frame, const torch::jit::Block* block) const;
     // Records the Conv2d call `node` of module's graph (self its first input) on in, whose output out is: its op,
     // covering a BatchNorm2d call on the output alone where the norm folds, then a ReLU call on that alone. Sets
     // out to the last covered call's output.
