@@ -15,10 +15,10 @@
 // batch norm right after a convolution (in eval mode: its per-channel scale is folded into the weight, and its
 // output is the base added back) and a ReLU after that, applied by the one pass that adds the base back
 // (cs_rebase), which in the chain also takes the next such layer's change where one follows, so that the float32
-// activation between two of them is never stored. A module after the chain that holds
-// parameters but does not open (a branch on data or a loop in its graph) runs whole in the lower precision, shifted by its
-// float32 output minus its lower-precision output on the unoccluded input, so that it too gives the exact base
-// for an unchanged input; its rounding still scales with the activations.
+// activation between two of them is never stored. A module after the chain that holds parameters but does not
+// open (a branch on data or a loop in its graph) runs whole in the lower precision, shifted by its float32 output
+// minus its lower-precision output on the unoccluded input, so that it too gives the exact base for an unchanged
+// input; its rounding still scales with the activations.
 #ifndef CONVSCOPE_RUNNER_REDUCED_PRECISION_H
 #define CONVSCOPE_RUNNER_REDUCED_PRECISION_H
 
