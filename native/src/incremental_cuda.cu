@@ -9,23 +9,23 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <limits>
 
 #include "convscope/incremental.h"
+#include "cuda_launch.h"
 #include "cuda_status.h"
 #include "occlusion_checks.h"
 
 namespace {
 
 using convscope::detail::clip_span;
+using convscope::detail::fits_32_bits;
+using convscope::detail::grid_for;
+using convscope::detail::kThreadsPerBlock;
 using convscope::detail::plane_batches_are_valid;
 using convscope::detail::region_changes_args_are_valid;
 using convscope::detail::Span;
 using convscope::detail::to_bfloat16_bits;
 
-constexpr int kThreadsPerBlock = 256;
-constexpr int64_t kMaxBlocksPerWindow = 1024;  // beyond this the x loop strides; keeps launches bounded
-constexpr int64_t kMaxGridY = 65535;           // hardware limit of gridDim.y
 
 // Index is the type of a float's index within the rectangle one window moves: 32-bit when that rectangle is
 // small enough, which saves the 64-bit divide per element (emulated on the GPU) in all realistic cases.
@@ -144,23 +144,6 @@ __global__ void region_changes_kernel(const float* __restrict__ base, int64_t ba
     }
 }
 
-// One block row per window (up to the grid's limit), enough blocks across to cover the size floats that the
-// largest window moves.
-struct Launch {
-    dim3 grid;
-    dim3 block;
-};
-
-Launch launch_for(int64_t count, int64_t size) {
-    const int64_t blocks_x = std::min<int64_t>((size + kThreadsPerBlock - 1) / kThreadsPerBlock, kMaxBlocksPerWindow);
-    return {dim3(static_cast<unsigned>(std::max<int64_t>(blocks_x, 1)),
-                 static_cast<unsigned>(std::min(count, kMaxGridY))),
-            dim3(kThreadsPerBlock)};
-}
-
-// 32-bit indices need size + grid stride to stay below 2^32 (the loop's last increment).
-bool fits_32_bits(int64_t size) { return size <= std::numeric_limits<int32_t>::max(); }
-
 }  // namespace
 
 extern "C" int cs_gather_regions_cuda(const float* base, int64_t channels, int64_t base_height,
@@ -174,14 +157,14 @@ extern "C" int cs_gather_regions_cuda(const float* base, int64_t channels, int64
     if (!base || !places || !regions) return CS_INVALID_ARGUMENT;
     const int64_t row_len = region_width * channels;
     const int64_t size = region_height * row_len;
-    const Launch l = launch_for(count, size);
+    const dim3 grid = grid_for(size, count);
     cudaStream_t s = static_cast<cudaStream_t>(stream);
     if (fits_32_bits(size)) {
-        gather_regions_kernel<uint32_t><<<l.grid, l.block, 0, s>>>(base, base_width, channels, places, count,
+        gather_regions_kernel<uint32_t><<<grid, kThreadsPerBlock, 0, s>>>(base, base_width, channels, places, count,
                                                                    static_cast<uint32_t>(region_height),
                                                                    static_cast<uint32_t>(row_len), regions);
     } else {
-        gather_regions_kernel<int64_t><<<l.grid, l.block, 0, s>>>(base, base_width, channels, places, count,
+        gather_regions_kernel<int64_t><<<grid, kThreadsPerBlock, 0, s>>>(base, base_width, channels, places, count,
                                                                   region_height, row_len, regions);
     }
     return convscope::detail::status_after_launch();
@@ -197,14 +180,14 @@ extern "C" int cs_paste_patches_cuda(const float* patches, int64_t count, int64_
     if (!patches || !places || !regions) return CS_INVALID_ARGUMENT;
     // The most a window pastes: the patch clipped to the region.
     const int64_t size = std::min(patch_height, region_height) * std::min(patch_width, region_width) * channels;
-    const Launch l = launch_for(count, size);
+    const dim3 grid = grid_for(size, count);
     cudaStream_t s = static_cast<cudaStream_t>(stream);
     if (fits_32_bits(size)) {
-        paste_patches_kernel<uint32_t><<<l.grid, l.block, 0, s>>>(patches, patch_height, patch_width, channels,
+        paste_patches_kernel<uint32_t><<<grid, kThreadsPerBlock, 0, s>>>(patches, patch_height, patch_width, channels,
                                                                   places, count, region_height, region_width,
                                                                   regions);
     } else {
-        paste_patches_kernel<int64_t><<<l.grid, l.block, 0, s>>>(patches, patch_height, patch_width, channels,
+        paste_patches_kernel<int64_t><<<grid, kThreadsPerBlock, 0, s>>>(patches, patch_height, patch_width, channels,
                                                                  places, count, region_height, region_width,
                                                                  regions);
     }
@@ -219,13 +202,13 @@ extern "C" int cs_fill_patches_cuda(const float* fill, int64_t count, int64_t ch
     if (!fill || !places || !regions) return CS_INVALID_ARGUMENT;
     // The most a window fills: the whole region.
     const int64_t size = region_height * region_width * channels;
-    const Launch l = launch_for(count, size);
+    const dim3 grid = grid_for(size, count);
     cudaStream_t s = static_cast<cudaStream_t>(stream);
     if (fits_32_bits(size)) {
-        fill_patches_kernel<uint32_t><<<l.grid, l.block, 0, s>>>(fill, static_cast<uint32_t>(channels), places,
+        fill_patches_kernel<uint32_t><<<grid, kThreadsPerBlock, 0, s>>>(fill, static_cast<uint32_t>(channels), places,
                                                                  count, region_height, region_width, regions);
     } else {
-        fill_patches_kernel<int64_t><<<l.grid, l.block, 0, s>>>(fill, channels, places, count, region_height,
+        fill_patches_kernel<int64_t><<<grid, kThreadsPerBlock, 0, s>>>(fill, channels, places, count, region_height,
                                                                 region_width, regions);
     }
     return convscope::detail::status_after_launch();
@@ -239,13 +222,13 @@ void launch_region_changes(const float* base, int64_t channels, int64_t base_wid
                            const cs_patch_place* places, int64_t count, int64_t region_height,
                            int64_t region_width, Out* changes, cudaStream_t s) {
     const int64_t size = region_height * region_width * channels;
-    const Launch l = launch_for(count, size);
+    const dim3 grid = grid_for(size, count);
     if (fits_32_bits(size)) {
-        region_changes_kernel<uint32_t><<<l.grid, l.block, 0, s>>>(
+        region_changes_kernel<uint32_t><<<grid, kThreadsPerBlock, 0, s>>>(
             base, base_width, static_cast<uint32_t>(channels), patches, patch_height, patch_width, fill, places,
             count, static_cast<uint32_t>(region_height), static_cast<uint32_t>(region_width), changes, Store{});
     } else {
-        region_changes_kernel<int64_t><<<l.grid, l.block, 0, s>>>(base, base_width, channels, patches,
+        region_changes_kernel<int64_t><<<grid, kThreadsPerBlock, 0, s>>>(base, base_width, channels, patches,
                                                                   patch_height, patch_width, fill, places, count,
                                                                   region_height, region_width, changes, Store{});
     }

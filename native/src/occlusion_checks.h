@@ -49,6 +49,9 @@ inline bool plane_batches_are_valid(int64_t count, int64_t channels, int64_t a_h
            batch_shape_is_valid(channels, b_height, b_width, count);
 }
 
+// A cs_change_type value: float32 or bfloat16 elements.
+inline bool is_change_type(int32_t type) { return type == CS_CHANGE_FLOAT32 || type == CS_CHANGE_BFLOAT16; }
+
 // Arguments of cs_region_changes_cpu / _cuda other than places' bounds: shapes (a patch's only where there are
 // patches), the output type, and pointers where anything is written.
 inline bool region_changes_args_are_valid(int64_t count, int64_t channels, int64_t base_height, int64_t base_width,
@@ -58,7 +61,7 @@ inline bool region_changes_args_are_valid(int64_t count, int64_t channels, int64
                                           const void* changes) {
     if (!plane_batches_are_valid(count, channels, base_height, base_width, region_height, region_width) ||
         (patches && !plane_batches_are_valid(count, channels, patch_height, patch_width, 1, 1)) ||
-        (change_type != CS_CHANGE_FLOAT32 && change_type != CS_CHANGE_BFLOAT16)) {
+        !is_change_type(change_type)) {
         return false;
     }
     return count == 0 || (base && places && changes && (patches || fill));
@@ -78,8 +81,7 @@ inline bool regions_lie_inside(const cs_patch_place* places, int64_t count, int6
 // element types, and buffers wherever there is something to do.
 inline bool rebase_args_are_valid(const void* in, int32_t in_type, int64_t images, int64_t per_image,
                                   int32_t out_type, const void* out) {
-    const auto is_type = [](int32_t t) { return t == CS_CHANGE_FLOAT32 || t == CS_CHANGE_BFLOAT16; };
-    if (images < 0 || per_image < 0 || !is_type(in_type) || !is_type(out_type)) return false;
+    if (images < 0 || per_image < 0 || !is_change_type(in_type) || !is_change_type(out_type)) return false;
     if (images == 0 || per_image == 0) return true;
     if (!batch_shape_is_valid(1, 1, per_image, images)) return false;
     return in && out;
@@ -90,12 +92,30 @@ inline bool rebase_patches_args_are_valid(const void* in, int32_t in_type, const
                                           int64_t base_height, int64_t base_width, const void* places, int64_t count,
                                           int64_t patch_height, int64_t patch_width, int32_t out_type,
                                           const void* out) {
-    const auto is_type = [](int32_t t) { return t == CS_CHANGE_FLOAT32 || t == CS_CHANGE_BFLOAT16; };
     if (!plane_batches_are_valid(count, channels, base_height, base_width, patch_height, patch_width) ||
-        !is_type(in_type) || !is_type(out_type)) {
+        !is_change_type(in_type) || !is_change_type(out_type)) {
         return false;
     }
     return count == 0 || (in && base && places && out);
+}
+
+// Calls f(in, out) with in as const float* or const uint16_t* (bfloat16 bits) by in_type and out as float* or
+// uint16_t* by out_type (cs_change_type values, already checked): one template serves the four pairs of types.
+// Host code only.
+template <typename F>
+void with_element_types(const void* in, int32_t in_type, void* out, int32_t out_type, F&& f) {
+    auto with_out = [&](const auto* typed_in) {
+        if (out_type == CS_CHANGE_BFLOAT16) {
+            f(typed_in, static_cast<uint16_t*>(out));
+        } else {
+            f(typed_in, static_cast<float*>(out));
+        }
+    };
+    if (in_type == CS_CHANGE_BFLOAT16) {
+        with_out(static_cast<const uint16_t*>(in));
+    } else {
+        with_out(static_cast<const float*>(in));
+    }
 }
 
 // float32 value of bfloat16 bits: they are its upper half.

@@ -3,19 +3,18 @@
 // and write neighbouring floats (coalesced) and every output float is written exactly once.
 #include <cuda_runtime.h>
 
-#include <algorithm>
 #include <cstdint>
-#include <limits>
 
 #include "convscope/occlusion.h"
+#include "cuda_launch.h"
 #include "cuda_status.h"
 #include "occlusion_checks.h"
 
 namespace {
 
-constexpr int kThreadsPerBlock = 256;
-constexpr int64_t kMaxBlocksPerPlane = 1024;  // beyond this the x loop strides; keeps launches bounded
-constexpr int64_t kMaxGridY = 65535;          // hardware limit of gridDim.y
+using convscope::detail::fits_32_bits;
+using convscope::detail::grid_for;
+using convscope::detail::kThreadsPerBlock;
 
 // Index is the type of a pixel index within one plane: 32-bit when a plane is small enough, which saves
 // the 64-bit divide per element (emulated on the GPU) in all realistic cases.
@@ -57,14 +56,11 @@ extern "C" int cs_occlude_batch_cuda(const float* image_device, int64_t channels
 
     const int64_t plane_size = height * width;
     const int64_t planes = window_count * channels;
-    const int64_t blocks_x = std::min<int64_t>((plane_size + kThreadsPerBlock - 1) / kThreadsPerBlock,
-                                               kMaxBlocksPerPlane);
-    const dim3 grid(static_cast<unsigned>(blocks_x), static_cast<unsigned>(std::min(planes, kMaxGridY)));
+    const dim3 grid = grid_for(plane_size, planes);
     const dim3 block(kThreadsPerBlock);
     cudaStream_t cuda_stream = static_cast<cudaStream_t>(stream);
 
-    // 32-bit indices need plane_size + grid stride to stay below 2^32 (the loop's last increment).
-    if (plane_size <= std::numeric_limits<int32_t>::max()) {
+    if (fits_32_bits(plane_size)) {
         occlude_batch_kernel<uint32_t><<<grid, block, 0, cuda_stream>>>(
             image_device, static_cast<uint32_t>(plane_size), static_cast<uint32_t>(width), channels, planes,
             windows_device, fill_device, out_device);

@@ -15,6 +15,7 @@ using convscope::detail::rebase_args_are_valid;
 using convscope::detail::rebase_patches_args_are_valid;
 using convscope::detail::regions_lie_inside;
 using convscope::detail::to_bfloat16_bits;
+using convscope::detail::with_element_types;
 
 constexpr int64_t kSegment = 8192;  // elements per unit of work: a thread's share is whole segments
 
@@ -78,41 +79,15 @@ void rebase_patches(const In* in, const float* base, int64_t channels, int64_t b
     });
 }
 
-template <typename In>
-void rebase_patches_to(const In* in, const float* base, int64_t channels, int64_t base_width,
-                       const cs_patch_place* places, int64_t count, int64_t patch_height, int64_t patch_width,
-                       bool relu, int32_t out_type, void* out, int32_t threads) {
-    if (out_type == CS_CHANGE_BFLOAT16) {
-        rebase_patches(in, base, channels, base_width, places, count, patch_height, patch_width, relu,
-                       static_cast<uint16_t*>(out), threads);
-    } else {
-        rebase_patches(in, base, channels, base_width, places, count, patch_height, patch_width, relu,
-                       static_cast<float*>(out), threads);
-    }
-}
-
-template <typename In>
-void rebase_to(const In* in, const float* add, bool relu, const float* subtract, int64_t images, int64_t per_image,
-               int32_t out_type, void* out, int32_t threads) {
-    if (out_type == CS_CHANGE_BFLOAT16) {
-        rebase(in, add, relu, subtract, images, per_image, static_cast<uint16_t*>(out), threads);
-    } else {
-        rebase(in, add, relu, subtract, images, per_image, static_cast<float*>(out), threads);
-    }
-}
-
 }  // namespace
 
 extern "C" int cs_rebase_cpu(const void* in, int32_t in_type, const float* add, int32_t relu, const float* subtract,
                              int64_t images, int64_t per_image, int32_t out_type, void* out, int32_t threads) {
     if (!rebase_args_are_valid(in, in_type, images, per_image, out_type, out)) return CS_INVALID_ARGUMENT;
     if (images == 0 || per_image == 0) return CS_OK;
-    if (in_type == CS_CHANGE_BFLOAT16) {
-        rebase_to(static_cast<const uint16_t*>(in), add, relu != 0, subtract, images, per_image, out_type, out,
-                  threads);
-    } else {
-        rebase_to(static_cast<const float*>(in), add, relu != 0, subtract, images, per_image, out_type, out, threads);
-    }
+    with_element_types(in, in_type, out, out_type, [&](const auto* src, auto* dst) {
+        rebase(src, add, relu != 0, subtract, images, per_image, dst, threads);
+    });
     return CS_OK;
 }
 
@@ -128,12 +103,9 @@ extern "C" int cs_rebase_patches_cpu(const void* in, int32_t in_type, const floa
     if (!regions_lie_inside(places, count, patch_height, patch_width, base_height, base_width)) {
         return CS_INVALID_ARGUMENT;
     }
-    if (in_type == CS_CHANGE_BFLOAT16) {
-        rebase_patches_to(static_cast<const uint16_t*>(in), base, channels, base_width, places, count, patch_height,
-                          patch_width, relu != 0, out_type, out, threads);
-    } else {
-        rebase_patches_to(static_cast<const float*>(in), base, channels, base_width, places, count, patch_height,
-                          patch_width, relu != 0, out_type, out, threads);
-    }
+    with_element_types(in, in_type, out, out_type, [&](const auto* src, auto* dst) {
+        rebase_patches(src, base, channels, base_width, places, count, patch_height, patch_width, relu != 0, dst,
+                       threads);
+    });
     return CS_OK;
 }

@@ -4,24 +4,23 @@
 // are the CPU twin's, in its order, so the results are bit-identical.
 #include <cuda_runtime.h>
 
-#include <algorithm>
 #include <cstdint>
-#include <limits>
 
 #include "convscope/rebase.h"
+#include "cuda_launch.h"
 #include "cuda_status.h"
 #include "occlusion_checks.h"
 
 namespace {
 
+using convscope::detail::fits_32_bits;
 using convscope::detail::from_bfloat16_bits;
+using convscope::detail::grid_for;
+using convscope::detail::kThreadsPerBlock;
 using convscope::detail::rebase_args_are_valid;
 using convscope::detail::rebase_patches_args_are_valid;
 using convscope::detail::to_bfloat16_bits;
-
-constexpr int kThreadsPerBlock = 256;
-constexpr int64_t kMaxBlocksPerImage = 1024;  // beyond this the x loop strides; keeps launches bounded
-constexpr int64_t kMaxGridY = 65535;          // hardware limit of gridDim.y
+using convscope::detail::with_element_types;
 
 __device__ inline float load(float v) { return v; }
 __device__ inline float load(uint16_t bits) { return from_bfloat16_bits(bits); }
@@ -69,20 +68,13 @@ __global__ void rebase_patches_kernel(const In* in, const float* __restrict__ ba
     }
 }
 
-dim3 grid_for(int64_t per_item, int64_t items) {
-    const int64_t blocks_x =
-        std::min<int64_t>((per_item + kThreadsPerBlock - 1) / kThreadsPerBlock, kMaxBlocksPerImage);
-    return dim3(static_cast<unsigned>(std::max<int64_t>(blocks_x, 1)),
-                static_cast<unsigned>(std::min(items, kMaxGridY)));
-}
-
 template <typename In, typename Out>
 void launch_patches(const In* in, const float* base, int64_t channels, int64_t base_width,
                     const cs_patch_place* places, int64_t count, int64_t patch_height, int64_t patch_width, bool relu,
                     Out* out, cudaStream_t s) {
     const int64_t row = patch_width * channels, size = patch_height * row;
     const dim3 grid = grid_for(size, count);
-    if (size <= std::numeric_limits<int32_t>::max()) {
+    if (fits_32_bits(size)) {
         rebase_patches_kernel<In, Out, uint32_t><<<grid, kThreadsPerBlock, 0, s>>>(
             in, base, base_width, channels, places, count, static_cast<uint32_t>(row), static_cast<uint32_t>(size),
             relu, out);
@@ -92,39 +84,16 @@ void launch_patches(const In* in, const float* base, int64_t channels, int64_t b
     }
 }
 
-template <typename In>
-void launch_patches_to(const In* in, const float* base, int64_t channels, int64_t base_width,
-                       const cs_patch_place* places, int64_t count, int64_t patch_height, int64_t patch_width,
-                       bool relu, int32_t out_type, void* out, cudaStream_t s) {
-    if (out_type == CS_CHANGE_BFLOAT16) {
-        launch_patches(in, base, channels, base_width, places, count, patch_height, patch_width, relu,
-                       static_cast<uint16_t*>(out), s);
-    } else {
-        launch_patches(in, base, channels, base_width, places, count, patch_height, patch_width, relu,
-                       static_cast<float*>(out), s);
-    }
-}
-
 template <typename In, typename Out>
 void launch(const In* in, const float* add, bool relu, const float* subtract, int64_t images, int64_t per_image,
             Out* out, cudaStream_t s) {
     const dim3 grid = grid_for(per_image, images);
-    if (per_image <= std::numeric_limits<int32_t>::max()) {
+    if (fits_32_bits(per_image)) {
         rebase_kernel<In, Out, uint32_t><<<grid, kThreadsPerBlock, 0, s>>>(in, add, relu, subtract, images,
                                                                           static_cast<uint32_t>(per_image), out);
     } else {
         rebase_kernel<In, Out, int64_t><<<grid, kThreadsPerBlock, 0, s>>>(in, add, relu, subtract, images,
                                                                          per_image, out);
-    }
-}
-
-template <typename In>
-void launch_to(const In* in, const float* add, bool relu, const float* subtract, int64_t images, int64_t per_image,
-               int32_t out_type, void* out, cudaStream_t s) {
-    if (out_type == CS_CHANGE_BFLOAT16) {
-        launch(in, add, relu, subtract, images, per_image, static_cast<uint16_t*>(out), s);
-    } else {
-        launch(in, add, relu, subtract, images, per_image, static_cast<float*>(out), s);
     }
 }
 
@@ -135,11 +104,9 @@ extern "C" int cs_rebase_cuda(const void* in, int32_t in_type, const float* add,
     if (!rebase_args_are_valid(in, in_type, images, per_image, out_type, out)) return CS_INVALID_ARGUMENT;
     if (images == 0 || per_image == 0) return CS_OK;
     cudaStream_t s = static_cast<cudaStream_t>(stream);
-    if (in_type == CS_CHANGE_BFLOAT16) {
-        launch_to(static_cast<const uint16_t*>(in), add, relu != 0, subtract, images, per_image, out_type, out, s);
-    } else {
-        launch_to(static_cast<const float*>(in), add, relu != 0, subtract, images, per_image, out_type, out, s);
-    }
+    with_element_types(in, in_type, out, out_type, [&](const auto* src, auto* dst) {
+        launch(src, add, relu != 0, subtract, images, per_image, dst, s);
+    });
     return convscope::detail::status_after_launch();
 }
 
@@ -154,12 +121,8 @@ extern "C" int cs_rebase_patches_cuda(const void* in, int32_t in_type, const flo
     }
     if (count == 0) return CS_OK;
     cudaStream_t s = static_cast<cudaStream_t>(stream);
-    if (in_type == CS_CHANGE_BFLOAT16) {
-        launch_patches_to(static_cast<const uint16_t*>(in), base, channels, base_width, places, count, patch_height,
-                          patch_width, relu != 0, out_type, out, s);
-    } else {
-        launch_patches_to(static_cast<const float*>(in), base, channels, base_width, places, count, patch_height,
-                          patch_width, relu != 0, out_type, out, s);
-    }
+    with_element_types(in, in_type, out, out_type, [&](const auto* src, auto* dst) {
+        launch_patches(src, base, channels, base_width, places, count, patch_height, patch_width, relu != 0, dst, s);
+    });
     return convscope::detail::status_after_launch();
 }
