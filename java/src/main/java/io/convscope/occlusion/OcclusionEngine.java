@@ -211,14 +211,11 @@ public final class OcclusionEngine {
      * by one would give each window's own score.
      */
     private EngineChoice oneAtATime(Engine engine, Tensor image, WindowGrid grid, float[] fill, Device device) {
-        if (engine == Engine.INCREMENTAL) {
-            throw UsageException.of("engine", "incremental does not apply to this model: " + BatchDependence.WHY
-                    + "; use the full or auto engine");
-        }
+        refuseIfAsked(engine, new ChainDecomposition.NotApplicable(BatchDependence.WHY));
         long macs = ModelCost.macsPerImage(model, image.sizes().vec().get(), device);
-        OccludedChunks chunks = new OccludedChunks(image, grid, fill, device, cuda, threads, 1);
-        return new EngineChoice(new EngineUse(Engine.FULL, macs, macs, "full: " + BatchDependence.WHY),
-                new ModelScorer(model, chunks));
+        // Said as "full: why" even where the full engine was asked for: the reason matters more.
+        return full(Engine.AUTO, macs, BatchDependence.WHY,
+                () -> new ModelScorer(model, new OccludedChunks(image, grid, fill, device, cuda, threads, 1)));
     }
 
     private static void refuseIfAsked(Engine engine, ChainDecomposition.NotApplicable why) {
