@@ -349,28 +349,31 @@ def bf16_against_fp32(bench, model, work, note, *args, engines=("full", "increme
         assert np.abs(bf16_maps["incremental"] - full).max() <= 1e-3 * np.abs(full).max(), args
 
 
+def bf16_and_faint_against_fp32(bench, model, work, note):
+    """bf16_against_fp32 on the 13/5 grid, then on a faint window (fill 0.999 on an input of 1)."""
+    bf16_against_fp32(bench, model, work, note)
+    bf16_against_fp32(bench, model, work, note, "--constant-input", "1", "--fill", "0.999")
+
+
 def check_precision_block(bench, model, work):
     # The block's three batch norms each follow a convolution alone: folded (ChangeOp's Folded).
     note = ("5 linear layers on changes from the unoccluded run (1 block after the chain opened), 3 batch norms "
             "folded into them")
-    bf16_against_fp32(bench, model, work, note)
-    bf16_against_fp32(bench, model, work, note, "--constant-input", "1", "--fill", "0.999")
+    bf16_and_faint_against_fp32(bench, model, work, note)
 
 
 def check_precision_flagged(bench, model, work):
     # Its branches test flags the block holds: it opens, taking the side each flag picks.
     note = ("5 linear layers on changes from the unoccluded run (1 block after the chain opened), 3 batch norms "
             "folded into them")
-    bf16_against_fp32(bench, model, work, note)
-    bf16_against_fp32(bench, model, work, note, "--constant-input", "1", "--fill", "0.999")
+    bf16_and_faint_against_fp32(bench, model, work, note)
 
 
 def check_precision_stage(bench, model, work):
     # Both blocks share one graph; each call's folds are its own (6 batch norms: 3 per block).
     note = ("8 linear layers on changes from the unoccluded run (1 block after the chain opened), 6 batch norms "
             "folded into them")
-    bf16_against_fp32(bench, model, work, note)
-    bf16_against_fp32(bench, model, work, note, "--constant-input", "1", "--fill", "0.999")
+    bf16_and_faint_against_fp32(bench, model, work, note)
 
 
 def check_precision_gated(bench, model, work):
@@ -389,8 +392,7 @@ def check_precision_opened(bench, model, work):
 
 def check_precision_stack(bench, model, work):
     note = "5 linear layers on changes from the unoccluded run, 1 batch norm folded into them"
-    bf16_against_fp32(bench, model, work, note)
-    bf16_against_fp32(bench, model, work, note, "--constant-input", "1", "--fill", "0.999")
+    bf16_and_faint_against_fp32(bench, model, work, note)
 
 
 BATCH_DEPENDENT = ("the model's output for an image depends on the other images in its batch (a batch norm "
