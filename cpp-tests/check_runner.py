@@ -3,7 +3,7 @@
 usage: check_runner.py BENCH MODEL_DIR WORK_DIR CASE, CASE one of
   batch-invariant  the map for an all-ones input, logit score, window 50 stride 10: 19 x 19, largest drop
                    exactly 1.0 at row 6 column 15, every cell = overlap with the patch / 2500, and the same
-                   bytes for --batch 1, 7 and 64
+                   bytes for --batch 1, 7, 64 and all (one chunk of 361)
   edge-flush       window 30x20 stride 7x9: the grid ends with one window flush with the far edges
   prob             --score prob: the drop at the patch is sigmoid(1) - sigmoid(0)
   bench            the timed path on a small grid: JSON lines, summary fields, the loop agrees with the engine
@@ -131,8 +131,9 @@ def map_of(bench, model, work, name, *args):
 
 def check_batch_invariant(bench, model, work):
     maps = {}
-    for batch in (1, 7, 64):
+    for batch in (1, 7, 64, "all"):
         line, m, data = map_of(bench, model, work, f"probe-b{batch}", "--score", "logit", "--batch", str(batch))
+        assert line["batch"] == (361 if batch == "all" else batch), line
         assert m.shape == (19, 19), m.shape
         assert m[6, 15] == 1.0, m[6, 15]
         assert np.unravel_index(np.argmax(m), m.shape) == (6, 15)
@@ -140,7 +141,7 @@ def check_batch_invariant(bench, model, work):
         assert line["target"] == 0 and line["base_score"] == 1, line
         np.testing.assert_allclose(m, expected_logit_drop((50, 50), (10, 10)), atol=1e-6)
         maps[batch] = data
-    assert maps[1] == maps[7] == maps[64], "the map depends on --batch"
+    assert maps[1] == maps[7] == maps[64] == maps["all"], "the map depends on --batch"
 
 
 def check_edge_flush(bench, model, work):

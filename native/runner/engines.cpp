@@ -366,27 +366,40 @@ EngineChoice choose_engine(EngineRequest request, const EngineInputs& in, const 
     return choice;
 }
 
-std::vector<float> scores_of(const torch::Tensor& outputs, const Scoring& scoring) {
+namespace {
+
+// The score of each row of a model's outputs, on the outputs' device (a tensor of its own, never a view of them).
+torch::Tensor row_scores(const torch::Tensor& outputs, const Scoring& scoring) {
     torch::Tensor rows = outputs.dim() == 2 ? outputs : outputs.reshape({outputs.size(0), -1});
     rows = rows.to(torch::kFloat);
-    torch::Tensor s;
     switch (scoring.kind) {
-        case ScoreKind::Prob: s = rows.softmax(1).select(1, scoring.target); break;
-        case ScoreKind::Logit: s = rows.select(1, scoring.target); break;
-        case ScoreKind::LogProb: s = rows.log_softmax(1).select(1, scoring.target); break;
+        case ScoreKind::Prob: return rows.softmax(1).select(1, scoring.target).clone();
+        case ScoreKind::Logit: return rows.select(1, scoring.target).clone();
+        case ScoreKind::LogProb: return rows.log_softmax(1).select(1, scoring.target).clone();
         case ScoreKind::Similarity:
             // The same eps as the JVM's torch.cosine_similarity call, so both sides compute one formula.
-            s = torch::cosine_similarity(rows, scoring.reference.to(torch::kFloat).reshape({1, -1}), 1, 1e-8);
-            break;
+            return torch::cosine_similarity(rows, scoring.reference.to(torch::kFloat).reshape({1, -1}), 1, 1e-8);
     }
-    s = s.contiguous().cpu();
+    throw std::logic_error("unknown score kind");
+}
+
+std::vector<float> to_host(const torch::Tensor& scores) {
+    const torch::Tensor s = scores.contiguous().cpu();
     std::vector<float> out(static_cast<size_t>(s.numel()));
     std::memcpy(out.data(), s.data_ptr<float>(), out.size() * sizeof(float));
     return out;
 }
 
+}  // namespace
+
+std::vector<float> scores_of(const torch::Tensor& outputs, const Scoring& scoring) {
+    return to_host(row_scores(outputs, scoring));
+}
+
 std::vector<float> score_windows(ChunkScorer& scorer, int64_t count, const Scoring& scoring) {
-    std::vector<float> out(static_cast<size_t>(count));
+    // Each chunk's scores stay on its device and come back together at the end: a copy to the host per chunk
+    // would make the host wait for the device, and the device then waits while the next chunk is queued.
+    std::vector<torch::Tensor> chunks;
     const int64_t step = scorer.windows_per_call();
     for (int64_t from = 0; from < count; from += step) {
         const int64_t to = std::min(count, from + step);
@@ -396,10 +409,10 @@ std::vector<float> score_windows(ChunkScorer& scorer, int64_t count, const Scori
                                      std::to_string(to - from) + " windows it returned shape " +
                                      c10::str(outputs.sizes()));
         }
-        const std::vector<float> s = scores_of(outputs, scoring);
-        std::copy(s.begin(), s.end(), out.begin() + from);
+        chunks.push_back(row_scores(outputs, scoring));
     }
-    return out;
+    if (chunks.empty()) return {};
+    return to_host(torch::cat(chunks));
 }
 
 std::vector<float> occlusion_map(ChunkScorer& scorer, int64_t count, const Scoring& scoring, float base) {

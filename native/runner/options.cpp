@@ -17,7 +17,7 @@ const char* const kUsage =
     "usage: convscope-bench --model M.pt [--input 3x224x224 | --input-npy X.npy] [--window 50|HxW]\n"
     "                       [--stride 10|HxW] [--engine full|incremental|auto] [--device cpu|cuda]\n"
     "                       [--precision fp32|tf32|bf16]\n"
-    "                       [--batch N] [--threads N] [--loop-windows N] [--repeat N] [--matmul-n N]\n"
+    "                       [--batch N|all] [--threads N] [--loop-windows N] [--repeat N] [--matmul-n N]\n"
     "                       [--target K] [--score prob|logit|logprob|similarity] [--fill V]\n"
     "                       [--constant-input V] [--seed N] [--map F.npy] [--map-only]\n";
 
@@ -56,7 +56,8 @@ const char* to_string(ScoreKind s) {
 
 namespace {
 
-int64_t parse_int(const std::string& flag, const std::string& text, int64_t min) {
+// other_word: a word the flag also takes (named in the error), or nullptr.
+int64_t parse_int(const std::string& flag, const std::string& text, int64_t min, const char* other_word = nullptr) {
     size_t used = 0;
     long long v = 0;
     try {
@@ -65,7 +66,8 @@ int64_t parse_int(const std::string& flag, const std::string& text, int64_t min)
         used = 0;
     }
     if (used == 0 || used != text.size()) {
-        throw UsageError(flag + " needs a whole number, got '" + text + "'");
+        throw UsageError(flag + " needs a whole number" + (other_word ? std::string(" or ") + other_word : "") +
+                         ", got '" + text + "'");
     }
     if (v < min) {
         throw UsageError(flag + " must be at least " + std::to_string(min) + ", got " + text);
@@ -182,7 +184,7 @@ Options parse_options(int argc, char** argv) {
                 {"fp32", Precision::Fp32}, {"tf32", Precision::Tf32}, {"bf16", Precision::Bf16}};
             o.precision = parse_choice(flag, value, kPrecisions);
         } else if (flag == "--batch") {
-            o.batch = parse_int(flag, value, 1);
+            o.batch = value == "all" ? kAllWindows : parse_int(flag, value, 1, "all");
         } else if (flag == "--threads") {
             o.threads = static_cast<int>(parse_int(flag, value, 1));
         } else if (flag == "--loop-windows") {

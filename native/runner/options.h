@@ -4,6 +4,7 @@
 #define CONVSCOPE_RUNNER_OPTIONS_H
 
 #include <cstdint>
+#include <limits>
 #include <string>
 
 namespace convscope::bench {
@@ -35,13 +36,16 @@ const char* to_string(Precision p);
 // "prob", "logit", "logprob" or "similarity", as --score takes it.
 const char* to_string(ScoreKind s);
 
+// --batch all: more windows than any grid holds, so one chunk takes them all.
+inline constexpr int64_t kAllWindows = std::numeric_limits<int64_t>::max();
+
 struct Options {
     std::string model;
     int64_t channels = 3, height = 224, width = 224;
     bool input_given = false;  // --input was on the command line
     Size2 window{50, 50};
     Size2 stride{10, 10};
-    int64_t batch = 0;         // 0: automatic
+    int64_t batch = 0;         // 0: automatic; kAllWindows (--batch all): the whole grid in one chunk
     int threads = 0;           // 0: LibTorch's default (all cores)
     int64_t loop_windows = 40;
     int repeat = 3;
