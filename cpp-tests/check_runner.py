@@ -19,7 +19,9 @@ and on chain_probe.pt (a conv/relu/maxpool/conv chain and a linear head, 3 x 67 
                    its largest difference from the fp32 map, which is the maps' and within 1e-2 of the fp32
                    map's largest value, the engines agree in bf16, and the timed path's summary says so too;
                    a change bfloat16 cannot hold beside the activations (constant input 1, fill 0.999) still
-                   gives the fp32 map within 1e-2 (layers cast to bfloat16 round it away: a map of zeros)
+                   gives the fp32 map within 1e-2 (layers cast to bfloat16 round it away: a map of zeros);
+                   window 52 (patches end before a convolution on changes): both engines within 1e-2 of fp32 and
+                   within 1e-3 of each other in bf16
   no-chain         --engine incremental on patch_probe.pt (no modules) exits 2 with one line saying why
 and on block_probe.pt and gated_probe.pt (a conv/relu chain, a residual block shaped like torchvision's
 BasicBlock with a downsampling shortcut, a pool and a linear head, 3 x 67 x 67; the gated block branches on its
@@ -317,6 +319,23 @@ def check_precision(bench, model, work):
         assert line["precision_note"] == "3 linear layers on changes from the unoccluded run", line
     bf16_largest = np.abs(maps["bf16", "full"]).max()
     assert np.abs(maps["bf16", "incremental"] - maps["bf16", "full"]).max() <= 1e-3 * bf16_largest
+    # Window 52: the patches end before features.3, a convolution on changes, whose input's changes the switch
+    # writes straight from the last patch (no float32 full tensor).
+    switch = {}
+    for precision in ("fp32", "bf16"):
+        for engine in ("full", "incremental"):
+            line, switch[precision, engine] = chain_map(bench, model, work, f"switch-{precision}-{engine}",
+                                                        "--engine", engine, "--precision", precision,
+                                                        "--window", "52", "--stride", "5")
+            if engine == "incremental":
+                assert line["engine_note"] == ("patches through features.0..features.2, full tensors from "
+                                               "features.3"), line
+    largest = np.abs(switch["fp32", "full"]).max()
+    for engine in ("full", "incremental"):
+        diff = float(np.abs(switch["bf16", engine] - switch["fp32", "full"]).max())
+        assert 0 < diff <= 1e-2 * largest, f"bf16 {engine}, window 52: {diff} of {largest}"
+    diff = float(np.abs(switch["bf16", "incremental"] - switch["bf16", "full"]).max())
+    assert diff <= 1e-3 * largest, f"bf16 engines, window 52: {diff} of {largest}"
     lines = bench_lines(bench, "--model", model, "--input", "3x67x67", *args, "--engine", "incremental",
                         "--precision", "bf16", "--repeat", "2", "--loop-windows", "2", "--threads", "1",
                         "--matmul-n", "64", "--score", "logit")

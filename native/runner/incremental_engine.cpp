@@ -61,6 +61,16 @@ void IncrementalScorer::use_reduced_precision(torch::ScalarType compute) {
                                                torch::MemoryFormat::ChannelsLast);
         region_buffers_[l] = torch::Tensor();  // this layer no longer gathers values
     }
+    // Where the first full layer computes on changes too, the switch writes its input's changes straight away:
+    // the last patch minus the base inside it, 0 elsewhere (what pasting into the base and subtracting it gives),
+    // in the compute type, without the float32 full tensor.
+    if (incremental_ < links.size() && links[incremental_].kind == LinkKind::Conv &&
+        reduced_->changes_link(incremental_)) {
+        switch_changes_ = torch::empty({batch_, switch_base_.size(1), switch_base_.size(2), switch_base_.size(3)},
+                                       switch_base_.options().dtype(compute).memory_format(
+                                           torch::MemoryFormat::ChannelsLast));
+        full_buffer_ = torch::Tensor();
+    }
 }
 
 torch::Tensor IncrementalScorer::chain_output(int64_t from, int64_t to) {
@@ -96,10 +106,15 @@ torch::Tensor IncrementalScorer::chain_output(int64_t from, int64_t to) {
         }
         patch = apply(l, regions);
     }
-    torch::Tensor full = full_buffer_.narrow(0, 0, n);
     const cs_patch_place* at = place_at(switch_places_, from);
-    kernels.gather(switch_base_, at, full);
     const torch::Tensor incoming = channels_last(patch);
+    if (switch_changes_.defined()) {
+        torch::Tensor changes = switch_changes_.narrow(0, 0, n);
+        kernels.region_changes(switch_base_, &incoming, fill_, at, changes);
+        return reduced_->run_links_on_changes(incremental_, changes);
+    }
+    torch::Tensor full = full_buffer_.narrow(0, 0, n);
+    kernels.gather(switch_base_, at, full);
     kernels.paste(incoming, at, full);
     if (incremental_ == links.size()) {
         return full.clone();  // the buffer is rewritten by the next chunk

@@ -59,6 +59,7 @@ private:
     torch::Tensor places_;         // int32, layer-major: layer l, window n at (l * window_count + n) * 8
     torch::Tensor patch_places_;   // the same with region corners at the output patches' corners
     std::vector<torch::Tensor> change_buffers_;       // reduced precision: the regions' changes
+    torch::Tensor switch_changes_;  // reduced precision, first full layer on changes: its input's changes
     torch::Tensor switch_places_;  // int32: window n at n * 8
     torch::Tensor fill_;
     int64_t chain_full_macs_ = 0;
