@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
+#include <string>
 
+#include "cuda_graph.h"
 #include "json_line.h"
 
 namespace convscope::bench {
@@ -66,6 +69,40 @@ double time_engine(ChunkScorer& scorer, const PreparedRun& run, std::vector<floa
     return rate;
 }
 
+// The chosen engine's whole pass captured as a CUDA graph (CapturedPass) and replayed.
+struct GraphRun {
+    double windows_per_s = std::nan("");
+    double map_difference = std::nan("");  // the largest difference of its map from the eager pass's
+    std::string failure;                   // why it could not be captured; empty when it was
+};
+
+GraphRun time_graph(ChunkScorer& scorer, const PreparedRun& run) {
+    GraphRun g;
+    const int64_t count = run.inputs.grid->count();
+    try {
+        std::unique_ptr<CapturedPass> pass = CapturedPass::capture(
+            [&] { return device_scores(scorer, count, run.scoring); }, run.inputs.device);
+        const std::vector<float> scores = to_host(pass->replay());
+        g.map_difference = 0;
+        for (size_t k = 0; k < scores.size(); ++k) {
+            const double cell = static_cast<double>(run.base_score) - scores[k];
+            g.map_difference = std::max(g.map_difference, std::fabs(cell - run.map[k]));
+        }
+        std::vector<double> rates;
+        for (int r = 0; r < run.options->repeat; ++r) {
+            const auto t0 = std::chrono::steady_clock::now();
+            pass->replay();
+            rates.push_back(static_cast<double>(count) / seconds_since(t0));
+        }
+        g.windows_per_s = median(rates);
+    } catch (const c10::Error& e) {
+        g.failure = first_line(e);
+    } catch (const std::exception& e) {
+        g.failure = e.what();
+    }
+    return g;
+}
+
 }  // namespace
 
 void run_benchmark(const PreparedRun& run) {
@@ -122,6 +159,8 @@ void run_benchmark(const PreparedRun& run) {
     const double matmul = median(matmuls), engine = median(engines), full_rate = median(fulls),
                  loop = median(loops), speedup_vs_full = median(versus_full);
     const int64_t batch = run.inputs.batch;
+    // On CUDA, after the eager rounds: the graph keeps the memory it captured with until it is dropped.
+    const GraphRun graph = device.cuda ? time_graph(*run.chosen->scorer, run) : GraphRun{};
     JsonLine().add("bench", "matmul").add("n", o.matmul_n).add("device", device.name()).add("gflops", matmul).print();
     JsonLine()
         .add("bench", "occlusion").add("variant", "engine").add("engine", use.name()).add("windows", grid.count())
@@ -131,13 +170,22 @@ void run_benchmark(const PreparedRun& run) {
         .add("bench", "occlusion").add("variant", "full").add("engine", "full").add("windows", grid.count())
         .add("batch", batch).add("windows_per_s", full_rate).add("gflops", full_rate * gflop_per_window)
         .print();
+    if (device.cuda) {
+        JsonLine()
+            .add("bench", "occlusion").add("variant", "graph").add("engine", use.name()).add("windows", grid.count())
+            .add("batch", batch).add("windows_per_s", graph.windows_per_s)
+            .add("gflops", graph.windows_per_s * gflop_per_window)
+            .add_score("max_abs_diff_vs_engine", graph.map_difference)
+            .add("note", graph.failure)
+            .print();
+    }
     JsonLine()
         .add("bench", "occlusion").add("variant", "loop").add("windows", loop_count).add("batch", int64_t{1})
         .add("windows_per_s", loop).add("gflops", loop * gflop_per_window)
         .add_score("max_abs_diff_vs_engine", loop_max_diff)
         .print();
-    JsonLine()
-        .add("bench", "occlusion-summary")
+    JsonLine summary;
+    summary.add("bench", "occlusion-summary")
         .add("runner", "cpp")
         .add("model", run.model_name)
         .add("input", run.input)
@@ -154,8 +202,13 @@ void run_benchmark(const PreparedRun& run) {
         .add("engine_note", use.note)
         .add("engine_windows_per_s", engine)
         .add("full_windows_per_s", full_rate)
-        .add("loop_windows_per_s", loop)
-        .add("rounds", o.repeat)
+        .add("loop_windows_per_s", loop);
+    if (device.cuda) {
+        summary.add("graph_windows_per_s", graph.windows_per_s)
+            .add_score("graph_map_max_abs_difference", graph.map_difference)
+            .add("graph_note", graph.failure);
+    }
+    summary.add("rounds", o.repeat)
         .add("speedup_vs_full", speedup_vs_full)
         .add("counted_speedup", use.counted_speedup())
         .add("fraction_of_counted_saving", speedup_vs_full / use.counted_speedup())

@@ -128,8 +128,7 @@ EngineChoice full_engine(EngineRequest asked, int64_t macs, const std::string& w
 }  // namespace
 
 OccludedChunks::OccludedChunks(const EngineInputs& in)
-    : image_(in.image.contiguous()), grid_(in.grid), device_(in.device), threads_(in.threads),
-      stream_(cuda_stream(in.device)), batch_(in.batch) {
+    : image_(in.image.contiguous()), grid_(in.grid), device_(in.device), threads_(in.threads), batch_(in.batch) {
     fill_ = torch::from_blob(const_cast<float*>(in.fill.data()), {static_cast<int64_t>(in.fill.size())},
                              torch::kFloat)
                 .clone()
@@ -152,7 +151,7 @@ torch::Tensor OccludedChunks::occluded(int64_t from, int64_t to) {
     if (device_.cuda) {
         const auto* windows = reinterpret_cast<const cs_window*>(windows_.data_ptr<int32_t>()) + from;
         status = cs_occlude_batch_cuda(image_.data_ptr<float>(), c, h, w, windows, n, fill_.data_ptr<float>(),
-                                       occluded.data_ptr<float>(), stream_);
+                                       occluded.data_ptr<float>(), cuda_stream(device_));
     } else {
         status = cs_occlude_batch_cpu(image_.data_ptr<float>(), c, h, w, grid_->windows.data() + from, n,
                                       fill_.data_ptr<float>(), occluded.data_ptr<float>(), threads_);
@@ -182,7 +181,7 @@ torch::Tensor OccludedChunks::changes(int64_t from, int64_t to, const torch::Ten
                                      image_.options().dtype(type).memory_format(torch::MemoryFormat::ChannelsLast));
     }
     torch::Tensor changes = change_chunk_.narrow(0, 0, to - from);
-    const PatchKernels kernels{device_.cuda, threads_, stream_};
+    const PatchKernels kernels{device_.cuda, threads_, cuda_stream(device_)};
     kernels.region_changes(base, nullptr, fill_, place_at(window_places_, from), changes);
     return changes;
 }
@@ -383,6 +382,8 @@ torch::Tensor row_scores(const torch::Tensor& outputs, const Scoring& scoring) {
     throw std::logic_error("unknown score kind");
 }
 
+}  // namespace
+
 std::vector<float> to_host(const torch::Tensor& scores) {
     const torch::Tensor s = scores.contiguous().cpu();
     std::vector<float> out(static_cast<size_t>(s.numel()));
@@ -390,15 +391,11 @@ std::vector<float> to_host(const torch::Tensor& scores) {
     return out;
 }
 
-}  // namespace
-
 std::vector<float> scores_of(const torch::Tensor& outputs, const Scoring& scoring) {
     return to_host(row_scores(outputs, scoring));
 }
 
-std::vector<float> score_windows(ChunkScorer& scorer, int64_t count, const Scoring& scoring) {
-    // Each chunk's scores stay on its device and come back together at the end: a copy to the host per chunk
-    // would make the host wait for the device, and the device then waits while the next chunk is queued.
+torch::Tensor device_scores(ChunkScorer& scorer, int64_t count, const Scoring& scoring) {
     std::vector<torch::Tensor> chunks;
     const int64_t step = scorer.windows_per_call();
     for (int64_t from = 0; from < count; from += step) {
@@ -411,8 +408,14 @@ std::vector<float> score_windows(ChunkScorer& scorer, int64_t count, const Scori
         }
         chunks.push_back(row_scores(outputs, scoring));
     }
-    if (chunks.empty()) return {};
-    return to_host(torch::cat(chunks));
+    if (chunks.empty()) throw std::logic_error("a grid without windows");
+    return chunks.size() == 1 ? chunks[0] : torch::cat(chunks);
+}
+
+std::vector<float> score_windows(ChunkScorer& scorer, int64_t count, const Scoring& scoring) {
+    // Each chunk's scores stay on its device and come back together at the end: a copy to the host per chunk
+    // would make the host wait for the device, and the device then waits while the next chunk is queued.
+    return to_host(device_scores(scorer, count, scoring));
 }
 
 std::vector<float> occlusion_map(ChunkScorer& scorer, int64_t count, const Scoring& scoring, float base) {

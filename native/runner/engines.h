@@ -82,7 +82,6 @@ private:
     const WindowGrid* grid_;
     DeviceChoice device_;
     int threads_;
-    void* stream_;
     torch::Tensor fill_;
     int64_t batch_;
     torch::Tensor chunk_;    // allocated on first use: a run below float32 may only take changes
@@ -217,8 +216,15 @@ struct Scoring {
 // The score of each row of a model's outputs, as floats on the host.
 std::vector<float> scores_of(const torch::Tensor& outputs, const Scoring& scoring);
 
-// The scores of every window of the grid, in grid order, the scorer's windows_per_call() at a time.
+// The scores of every window of the grid, in grid order, the scorer's windows_per_call() at a time, as one
+// float32 tensor on the run's device (queued there, not waited for).
+torch::Tensor device_scores(ChunkScorer& scorer, int64_t count, const Scoring& scoring);
+
+// The same on the host: one copy when the last chunk is done.
 std::vector<float> score_windows(ChunkScorer& scorer, int64_t count, const Scoring& scoring);
+
+// A float32 tensor's values on the host.
+std::vector<float> to_host(const torch::Tensor& scores);
 
 // The occlusion map in grid order: base - the score of each window.
 std::vector<float> occlusion_map(ChunkScorer& scorer, int64_t count, const Scoring& scoring, float base);

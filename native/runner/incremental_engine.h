@@ -50,7 +50,6 @@ private:
     int64_t window_count_ = 0;
     DeviceChoice device_;
     int threads_ = 0;
-    void* stream_ = nullptr;
     std::vector<std::array<int64_t, 4>> pads_;  // per patch layer: constant_pad_nd's left, right, top, bottom
     std::vector<torch::Tensor> padded_bases_;
     std::vector<torch::Tensor> region_buffers_;

@@ -39,6 +39,7 @@ void measure_cudnn_algorithms(const DeviceChoice& device);
 
 // The cudaStream_t our CUDA kernels launch on: LibTorch's current stream where this runner links a CUDA build
 // of LibTorch, else NULL, the legacy default stream (LibTorch's own default, so work stays ordered either way).
+// Asked at each launch, never kept: a caller may switch streams (a CUDA graph is captured on a stream of its own).
 void* cuda_stream(const DeviceChoice& device);
 // The same for where a tensor lives: NULL for the CPU.
 void* cuda_stream(const torch::Device& device);
