@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # convscope-bench against plain PyTorch on the same device, in one command (DESIGN.md §5's vocabulary).
 #
-#   scripts/gpu-check.sh [--cpu] [--tiny] [--models alexnet,resnet18,vgg16] [--precisions fp32,tf32,bf16]
+#   scripts/gpu-check.sh [--cpu] [--tiny] [--models alexnet,vgg16,resnet18] [--precisions fp32,tf32,bf16]
 #                        [--build DIR] [--no-build] [--no-ctest] [--out DIR] [--models-dir DIR] [--repeat N]
 #
 # On a lent GPU machine, --out "$OUT/gpu-check" brings the logs and JSON files back even if the call runs out of
@@ -9,14 +9,18 @@
 # Needs python3 with torch and torchvision ($PYTHON, else python3 or /usr/bin/python3), CMake and a C++ compiler (and nvcc for CUDA); no Java, Maven or
 # network. On a GPU machine (the default, --device cuda):
 #   1. builds native/ with CUDA required and the LibTorch runner, against the LibTorch inside the Python's torch
-#      (torch.utils.cmake_prefix_path; -DTorch_DIR=... in CMAKE_ARGS wins), and runs CTest;
-#   2. writes each model as TorchScript with models/export_torchvision.py (random weights, seed 0);
-#   3. runs convscope-bench --engine incremental (it times the full engine beside it) per precision, and
-#      bench/pytorch_baseline.py (same models, weights, grid and device);
-#   4. on CUDA, checks each model's fp32 map against the CPU runner's ({"check": "cuda-agrees-with-cpu", ...});
-#   5. prints JSON lines: {"check": "runner", ...} per model and precision, the baseline's
+#      (torch.utils.cmake_prefix_path; -DTorch_DIR=... in CMAKE_ARGS wins);
+#   2. model by model (by default the ones with the issue's targets first), so that a run cut short still leaves
+#      whole comparisons in runner.jsonl and pytorch.jsonl for the models it reached: writes it as TorchScript
+#      with models/export_torchvision.py (random weights, seed 0); runs convscope-bench --engine incremental (it
+#      times the full engine and, on CUDA, a CUDA graph of the pass beside it) per precision; on CUDA checks its
+#      fp32 map against the CPU runner's ({"check": "cuda-agrees-with-cpu", ...}); and runs
+#      bench/pytorch_baseline.py on it (same weights, grid and device). Each process has a time limit (180 s on
+#      CUDA), so one that hangs costs that much and no more;
+#   3. runs CTest;
+#   4. prints JSON lines: {"check": "runner", ...} per model and precision, the baseline's
 #      {"bench": "pytorch-baseline", ...} lines, and {"check": "compare", ...} per model and precision: our
-#      faster engine's ms per map against PyTorch's best variant of that precision, with the issue's targets.
+#      fastest way's ms per map against PyTorch's best variant of that precision, with the issue's targets.
 # --cpu does the same on the CPU (Debian's torch and libtorch-dev: precisions fp32,bf16, AlexNet only by
 # default; OpenBLAS is put first where libopenblas0-pthread is installed, and the baseline reports which BLAS
 # ran). --tiny is a 32 x 32 input, window 16, stride 16 and ResNet18 only: seconds on two cores, for CTest.
@@ -57,7 +61,7 @@ if [ -z "$python" ] || ! "$python" -c 'import torch, torchvision' 2>/dev/null; t
 fi
 if [ "$device" = cuda ]; then
   build="${build:-target/native-build-gpu}"
-  models="${models:-alexnet,resnet18,vgg16}"
+  models="${models:-alexnet,vgg16,resnet18}"
   precisions="${precisions:-fp32,tf32,bf16}"
 else
   build="${build:-target/native-build-cpu}"
@@ -102,55 +106,49 @@ bench="$build/convscope-bench"
 if [ "$device" = cuda ]; then
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
 fi
-# A failed CTest is reported and makes the exit status 1, but the measurements still run: one GPU session
-# should bring back both.
 status=0
-if [ "$do_ctest" = 1 ]; then
-  if ! ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)" >"$out/ctest.log" 2>&1; then
-    tail -40 "$out/ctest.log" >&2
-    echo "gpu-check: CTest failed (see $out/ctest.log); measuring anyway" >&2
-    status=1
-  fi
-  grep -E 'tests passed|Skipped|Not Run' "$out/ctest.log" || true
-fi
-
 IFS=, read -r -a model_list <<<"$models"
 IFS=, read -r -a precision_list <<<"$precisions"
-for m in "${model_list[@]}"; do
-  [ -f "$models_dir/$m.pt" ] || "$python" models/export_torchvision.py "$m" --seed 0 --out "$models_dir" >/dev/null
-done
+# A runner process that hangs must not take the rest of a GPU session with it.
+if [ "$device" = cuda ]; then run_limit=180; else run_limit=900; fi
 
-# Our runner: one process per model and precision; the incremental engine where it applies, timed with the
+# A failed step is one {"check": "runner-error", ...} line (also in errors.jsonl); the other steps still run.
+report_error() {  # model precision log
+  "$python" -c 'import json, sys; print(json.dumps({"check": "runner-error", "model": sys.argv[1],
+                "precision": sys.argv[2], "error": open(sys.argv[3]).read().strip()[-2000:]}))' "$1" "$2" "$3" \
+    | tee -a "$out/errors.jsonl"
+  status=1
+}
+
+# Our runner on one model: one process per precision; the incremental engine where it applies, timed with the
 # full engine beside it; else the full engine alone. On CUDA every window goes in one chunk, as the baseline
 # puts them all in one batch (the runner's own default budgets 2 GB, which an H100 or H200 dwarfs); on the CPU
 # the runner's own chunks of at most 128 windows (one chunk of 361 ran AlexNet's full engine 7% slower there).
-: >"$out/runner.jsonl"
-for m in "${model_list[@]}"; do
+run_ours() {  # model
+  local m="$1" p
   for p in "${precision_list[@]}"; do
-    args=(--model "$models_dir/$m.pt" --input "3x${size}x${size}" --window "$window" --stride "$stride"
-          --device "$device" --precision "$p" --repeat "$repeat" --loop-windows "$loop" --matmul-n "$matmul")
+    local args=(--model "$models_dir/$m.pt" --input "3x${size}x${size}" --window "$window" --stride "$stride"
+                --device "$device" --precision "$p" --repeat "$repeat" --loop-windows "$loop" --matmul-n "$matmul")
     if [ "$device" = cuda ]; then args+=(--batch all); fi
-    if ! "$bench" "${args[@]}" --engine incremental >"$out/run.jsonl" 2>"$out/run.err" &&
-       ! "$bench" "${args[@]}" --engine full >"$out/run.jsonl" 2>"$out/run.err"; then
-      # One failed case is reported and the others still run.
-      "$python" -c 'import json, sys; print(json.dumps({"check": "runner-error", "model": sys.argv[1],
-                    "precision": sys.argv[2], "error": open(sys.argv[3]).read().strip()}))' "$m" "$p" "$out/run.err"
-      status=1
+    if ! timeout -k 10 "$run_limit" "$bench" "${args[@]}" --engine incremental >"$out/run.jsonl" 2>"$out/run.err" &&
+       ! timeout -k 10 "$run_limit" "$bench" "${args[@]}" --engine full >"$out/run.jsonl" 2>"$out/run.err"; then
+      [ -s "$out/run.err" ] || echo "no output within $run_limit s" >"$out/run.err"
+      report_error "$m" "$p" "$out/run.err"
       continue
     fi
     grep '"occlusion-summary"' "$out/run.jsonl" | sed "s/^{/{\"model_name\": \"$m\", /" >>"$out/runner.jsonl"
   done
-done
+}
 
 # On CUDA, the fp32 map against the CPU's, same model, input and grid: the CUDA kernels and engines end to end.
 # Float32 sums in another order differ slightly; a misplaced window or patch differs by a good part of the map.
-: >"$out/agreement.jsonl"
-if [ "$device" = cuda ]; then
-  for m in "${model_list[@]}"; do
-    args=(--model "$models_dir/$m.pt" --input "3x${size}x${size}" --window "$window" --stride "$stride" --map-only)
-    if "$bench" "${args[@]}" --device cpu --map "$out/$m-cpu.npy" >/dev/null 2>"$out/run.err" &&
-       "$bench" "${args[@]}" --device cuda --map "$out/$m-cuda.npy" >/dev/null 2>>"$out/run.err"; then
-      "$python" - "$m" "$out/$m-cpu.npy" "$out/$m-cuda.npy" >>"$out/agreement.jsonl" <<'EOF_AGREE'
+check_agreement() {  # model
+  local m="$1"
+  local args=(--model "$models_dir/$m.pt" --input "3x${size}x${size}" --window "$window" --stride "$stride" --map-only)
+  if timeout -k 10 "$run_limit" "$bench" "${args[@]}" --device cpu --map "$out/$m-cpu.npy" >/dev/null 2>"$out/run.err" &&
+     timeout -k 10 "$run_limit" "$bench" "${args[@]}" --device cuda --map "$out/$m-cuda.npy" >/dev/null 2>>"$out/run.err"
+  then
+    "$python" - "$m" "$out/$m-cpu.npy" "$out/$m-cuda.npy" >>"$out/agreement.jsonl" <<'EOF_AGREE'
 import json, sys
 import numpy as np
 cpu, cuda = np.load(sys.argv[2]), np.load(sys.argv[3])
@@ -160,20 +158,42 @@ relative = diff / largest if largest > 0 else diff
 print(json.dumps({"check": "cuda-agrees-with-cpu", "model": sys.argv[1], "precision": "fp32",
                   "map_max_abs_difference": diff, "map_relative_difference": relative, "agrees": relative <= 1e-2}))
 EOF_AGREE
-    else
-      "$python" -c 'import json, sys; print(json.dumps({"check": "runner-error", "model": sys.argv[1],
-                    "precision": "fp32", "error": open(sys.argv[2]).read().strip()}))' "$m" "$out/run.err"
-      status=1
-    fi
-  done
+  else
+    [ -s "$out/run.err" ] || echo "no output within $run_limit s" >"$out/run.err"
+    report_error "$m" fp32 "$out/run.err"
+  fi
+}
+
+# Model by model, ours then PyTorch's as a user would write it (same device, weights and grid), so that a run
+# cut short (a lent GPU machine's time limit) still leaves whole comparisons, in runner.jsonl and pytorch.jsonl,
+# for the models it reached: the ones with the issue's targets come first by default.
+: >"$out/runner.jsonl"
+: >"$out/pytorch.jsonl"
+: >"$out/agreement.jsonl"
+: >"$out/errors.jsonl"
+for m in "${model_list[@]}"; do
+  [ -f "$models_dir/$m.pt" ] || "$python" models/export_torchvision.py "$m" --seed 0 --out "$models_dir" >/dev/null
+  run_ours "$m"
+  if [ "$device" = cuda ]; then check_agreement "$m"; fi
+  timeout -k 10 "$run_limit" "$python" bench/pytorch_baseline.py --device "$device" --models "$m" --size "$size" \
+    --window "$window" --stride "$stride" --repeat "$((repeat + 2))" --loop-windows "$loop" --seed 0 \
+    >>"$out/pytorch.jsonl" 2>"$out/baseline.err" \
+    || report_error "$m" all "$out/baseline.err"
+done
+if [ "$device" = cuda ]; then
   cat "$out/agreement.jsonl"
-  grep -q '"agrees": false' "$out/agreement.jsonl" && status=1
+  if grep -q '"agrees": false' "$out/agreement.jsonl"; then status=1; fi
 fi
 
-# PyTorch as a user would write it, on the same device, models, weights and grid.
-"$python" bench/pytorch_baseline.py --device "$device" --models "$models" --size "$size" --window "$window" \
-  --stride "$stride" --repeat "$((repeat + 2))" --loop-windows "$loop" --seed 0 >"$out/pytorch.jsonl" \
-  || { echo "gpu-check: bench/pytorch_baseline.py failed" >&2; status=1; }
+# CTest after the measurements, which a GPU session needs most; a failure is reported and makes the exit status 1.
+if [ "$do_ctest" = 1 ]; then
+  if ! ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)" >"$out/ctest.log" 2>&1; then
+    tail -40 "$out/ctest.log" >&2
+    echo "gpu-check: CTest failed (see $out/ctest.log)" >&2
+    status=1
+  fi
+  grep -E 'tests passed|Skipped|Not Run' "$out/ctest.log" || true
+fi
 
 if "$python" - "$out/runner.jsonl" "$out/pytorch.jsonl" "$size" <<'EOF'
 import json, sys
