@@ -9,6 +9,7 @@
 // build would cost a GPU session all its measurements.
 #if defined(CONVSCOPE_RUNNER_CUDA_GRAPH) && CONVSCOPE_RUNNER_CUDA_GRAPH
 #include <ATen/cuda/CUDAGraph.h>
+#include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 #define CONVSCOPE_RUNNER_HAS_CUDA_GRAPH 1
@@ -40,10 +41,15 @@ std::unique_ptr<CapturedPass> CapturedPass::capture(const std::function<torch::T
     auto state = std::make_unique<State>(c10::cuda::getStreamFromPool(false, device.device.index()));
     // Everything the pass reads was written on the stream the run used so far: let it finish first.
     synchronize(device);
+    // LibTorch caches freed memory per stream, and a capture cannot take back what other streams cached: give the
+    // eager passes' cache back before the warm-up, and the warm-up's before the capture (VGG16 with every window
+    // in one chunk needs much of the GPU).
+    c10::cuda::CUDACachingAllocator::emptyCache();
     // Our kernels ask for LibTorch's current stream at each launch (cuda_stream), so they follow the guard.
     c10::cuda::CUDAStreamGuard on_capture_stream(state->stream);
     pass();
     state->stream.synchronize();
+    c10::cuda::CUDACachingAllocator::emptyCache();
     try {
         state->graph.capture_begin();
     } catch (const c10::Error& e) {
