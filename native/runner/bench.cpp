@@ -10,6 +10,7 @@
 
 #include "cuda_graph.h"
 #include "json_line.h"
+#include "scoring.h"
 
 namespace convscope::bench {
 

@@ -6,8 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "engines.h"
+#include "engine_choice.h"
 #include "options.h"
+#include "scoring.h"
 
 namespace convscope::bench {
 

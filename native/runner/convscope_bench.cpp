@@ -11,8 +11,10 @@
 // `--map F.npy` writes the map and `--input-npy X.npy` reads the input, for comparison with the Java side.
 //
 // Files: options (the command line), grid (the windows), npy and json_line (files and output lines), torch_glue
-// (device, stream, errors), chain (the model's module tree: leading chain and multiply-adds), engines and
-// incremental_engine (the engines), bench (the timed rounds), and this one (the run).
+// (device, stream, errors), chain (the model's module tree: leading chain and multiply-adds), engines,
+// full_engine and incremental_engine (the engines), engine_choice (which one runs), scoring (scores and the map),
+// reduced_precision, change_op, opened_module and rebase (below float32), patch_kernels (our kernels on tensors),
+// bench and cuda_graph (the timed rounds), and this one (the run).
 //
 // Exit codes: 0 success, 2 usage error (bad option or size, missing model or input file, an engine that does
 // not apply), 1 runtime failure (a model that does not load or run, no CUDA device). Every failure is one line
@@ -34,12 +36,13 @@
 #include "convscope/grid.h"
 
 #include "bench.h"
-#include "engines.h"
+#include "engine_choice.h"
 #include "errors.h"
 #include "grid.h"
 #include "json_line.h"
 #include "npy.h"
 #include "options.h"
+#include "scoring.h"
 #include "torch_glue.h"
 
 namespace convscope::bench {

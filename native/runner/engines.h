@@ -1,10 +1,10 @@
 // The occlusion engines of convscope, as the Java side runs them (io.convscope.occlusion): a model proved on the
 // input to be its leading chain followed by the modules after it (ChainDecomposition) is run that way by both
 // engines, the chain chunk by chunk and the rest once per larger "head batch" of windows (ChainScorer). The full
-// engine (ChainFullScorer) runs the chain on each chunk of occluded copies, written by cs_occlude_batch_* straight
-// into one reused chunk tensor (OccludedChunks); the exact incremental engine (incremental_engine.h) carries each
-// window's changed patch through the chain. A model that is not proved so is run whole by the full engine
-// (ModelScorer). Every engine gives one row of model outputs per window; the map does not depend on which ran, to
+// engine (full_engine.h: ChainFullScorer) runs the chain on each chunk of occluded copies, written by
+// cs_occlude_batch_* straight into one reused chunk tensor (OccludedChunks); the exact incremental engine
+// (incremental_engine.h) carries each window's changed patch through the chain. A model that is not proved so is
+// run whole by the full engine (ModelScorer). engine_choice.h picks one; scoring.h turns its rows into a map. Every engine gives one row of model outputs per window; the map does not depend on which ran, to
 // float tolerance. Below float32 (--precision bf16, tf32 on CUDA) they compute the changes an occlusion makes
 // against the unoccluded run's float32 activations (reduced_precision.h, opened_module.h); the full engine then
 // writes the first layer's changes straight from the windows (OccludedChunks::changes), not occluded copies.
@@ -62,32 +62,6 @@ public:
     virtual void use_reduced_precision(torch::ScalarType compute) = 0;
     // How the layers compute below float32, for the summary; empty in float32.
     virtual std::string precision_note() const = 0;
-};
-
-// The occluded copies of the image, chunk by chunk, written by cs_occlude_batch_cpu / _cuda straight into one
-// reused chunk tensor's memory (device memory on CUDA).
-class OccludedChunks {
-public:
-    explicit OccludedChunks(const EngineInputs& in);
-    int64_t batch() const { return batch_; }
-    // Windows from .. to - 1 occluded (N x C x H x W, contiguous); valid until the next call.
-    torch::Tensor occluded(int64_t from, int64_t to);
-    // What occluding changes for windows from .. to - 1 against base (the image, 1 x C x H x W in channels-last
-    // memory): the fill minus base inside each window, 0 elsewhere, in type (float32 or bfloat16), channels-last;
-    // written by cs_region_changes_* in one pass, the chunk never stored. Valid until the next call.
-    torch::Tensor changes(int64_t from, int64_t to, const torch::Tensor& base, torch::ScalarType type);
-
-private:
-    torch::Tensor image_;
-    const WindowGrid* grid_;
-    DeviceChoice device_;
-    int threads_;
-    torch::Tensor fill_;
-    int64_t batch_;
-    torch::Tensor chunk_;    // allocated on first use: a run below float32 may only take changes
-    torch::Tensor windows_;  // CUDA: every window's rectangle on the device
-    torch::Tensor window_places_;  // changes: every window as a paste rectangle in a region of the whole image
-    torch::Tensor change_chunk_;   // changes: reused while its type stays
 };
 
 // A model proved, on one input, to be its leading chain followed by the modules after it, each run on its
@@ -171,63 +145,6 @@ protected:
 private:
     int64_t head_batch_;
 };
-
-// Which engine computed a map, and why (io.convscope.occlusion.EngineUse).
-struct EngineUse {
-    bool incremental = false;
-    int64_t full_macs = -1;    // counted multiply-adds per window of the full engine; -1 when not countable
-    int64_t engine_macs = -1;  // the same for the engine that runs
-    std::string note;          // how far the incremental engine went, or why the full one runs
-
-    const char* name() const { return incremental ? "incremental" : "full"; }
-    // Full work over this engine's work; 1 for the full engine or unknown counts.
-    double counted_speedup() const;
-};
-
-struct EngineChoice {
-    EngineUse use;
-    std::shared_ptr<ChunkScorer> scorer;  // the engine that runs
-    std::shared_ptr<ChunkScorer> full;    // the full engine as this model runs it (scorer itself when it is)
-};
-
-// Whether the model's output for an image depends on the other images in its batch (BatchDependence on the JVM):
-// a batch norm without running statistics normalises by the batch's own, even in eval mode, so occluded copies
-// run together would change each other's scores. The image is scored beside a zero image; its row must be
-// model_output (its output alone) within kProofTolerance. A model that does not take two images at once is
-// batch-dependent too.
-bool output_depends_on_batch(Module& model, const torch::Tensor& image, const torch::Tensor& model_output);
-
-// OcclusionEngine.chooseEngine: Full runs the full engine; Incremental the incremental one, or a UsageError
-// saying why it cannot; Auto the incremental one where it applies and its counted saving (whole-model
-// multiply-adds per window) reaches cs_incremental_min_speedup(), else the full one. model_output is the
-// model's own output for the image. A batch-dependent model runs whole, one window at a time (in.batch must be
-// 1), by the full engine; the incremental engine is refused for it.
-EngineChoice choose_engine(EngineRequest request, const EngineInputs& in, const torch::Tensor& model_output,
-                           bool batch_dependent);
-
-// What one output row is scored by: `kind` of class `target`, or for Similarity the cosine similarity to
-// `reference` (the unoccluded output, 1 x D, on the outputs' device), for which `target` does not apply.
-struct Scoring {
-    ScoreKind kind = ScoreKind::Prob;
-    int64_t target = 0;
-    torch::Tensor reference;
-};
-
-// The score of each row of a model's outputs, as floats on the host.
-std::vector<float> scores_of(const torch::Tensor& outputs, const Scoring& scoring);
-
-// The scores of every window of the grid, in grid order, the scorer's windows_per_call() at a time, as one
-// float32 tensor on the run's device (queued there, not waited for).
-torch::Tensor device_scores(ChunkScorer& scorer, int64_t count, const Scoring& scoring);
-
-// The same on the host: one copy when the last chunk is done.
-std::vector<float> score_windows(ChunkScorer& scorer, int64_t count, const Scoring& scoring);
-
-// A float32 tensor's values on the host.
-std::vector<float> to_host(const torch::Tensor& scores);
-
-// The occlusion map in grid order: base - the score of each window.
-std::vector<float> occlusion_map(ChunkScorer& scorer, int64_t count, const Scoring& scoring, float base);
 
 }  // namespace convscope::bench
 
