@@ -98,7 +98,17 @@ int run(const Options& o) {
     }
     const torch::Tensor image = host_image.unsqueeze(0).to(device.device).contiguous();
 
-    c10::IValue out = model.forward({image});
+    c10::IValue out;
+    try {
+        out = model.forward({image});
+    } catch (const std::exception& e) {
+        const std::string why = dynamic_cast<const c10::Error*>(&e)
+                                    ? first_line(*dynamic_cast<const c10::Error*>(&e))
+                                    : first_line(std::string(e.what()));
+        throw std::runtime_error("the model does not run on a " + std::to_string(channels) + "x" +
+                                 std::to_string(height) + "x" + std::to_string(width) + " input (" + why +
+                                 "); give it an input it takes with --input or --input-npy");
+    }
     if (!out.isTensor()) {
         throw std::runtime_error("the model must return one tensor of class scores, got " + out.tagKind());
     }
@@ -204,7 +214,8 @@ int main(int argc, char** argv) {
         std::cerr << "convscope-bench: LibTorch failed: " << first_line(e) << std::endl;
         return 1;
     } catch (const std::exception& e) {
-        std::cerr << "convscope-bench: " << e.what() << std::endl;
+        // One line, also where an error carries a TorchScript traceback.
+        std::cerr << "convscope-bench: " << first_line(std::string(e.what())) << std::endl;
         return 1;
     }
 }

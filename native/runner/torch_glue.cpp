@@ -83,8 +83,10 @@ void synchronize(const DeviceChoice& device) {
     if (device.cuda) torch::cuda::synchronize(device.device.index());
 }
 
-std::string first_line(const c10::Error& e) {
-    std::istringstream in(e.what_without_backtrace());
+std::string first_line(const c10::Error& e) { return first_line(e.what_without_backtrace()); }
+
+std::string first_line(const std::string& message) {
+    std::istringstream in(message);
     std::string line, first;
     while (std::getline(in, line)) {
         if (first.empty() && !line.empty()) first = line;

@@ -48,7 +48,9 @@ void* cuda_stream(const torch::Device& device);
 void synchronize(const DeviceChoice& device);
 
 // The line of a LibTorch error worth showing: TorchScript interpreter errors put the cause on a
-// "RuntimeError: ..." line after a traceback; others lead with it.
+// "RuntimeError: ..." line after a traceback (and arrive as c10::Error or, from some paths, as a plain
+// std::runtime_error); others lead with it.
+std::string first_line(const std::string& message);
 std::string first_line(const c10::Error& e);
 
 }  // namespace convscope::bench
