@@ -3,7 +3,7 @@
 
     bench/pytorch_baseline.py [--device cuda|cpu | --cpu] [--models alexnet,resnet18,vgg16] [--size 224]
                               [--window 50] [--stride 10] [--repeat 5] [--loop-windows 40] [--seed 0]
-                              [--threads N]
+                              [--threads N] [--heap retain|default]
 
 For each torchvision model (random weights, seeded with --seed like models/export_torchvision.py, so the same
 model as its TorchScript export) and a random image, every window of the grid (0, s, 2s, ... while it fits, plus
@@ -22,11 +22,18 @@ Prints one JSON line per model and variant: {"bench": "pytorch-baseline", "model
 "map_relative_difference_vs_fp32" (the map's largest difference from the fp32 map over the fp32 map's largest
 magnitude, as convscope-bench reports it), "torch", on CUDA "cudnn_benchmark" (true: cuDNN measures its
 algorithms per shape, as convscope-bench has it do), and on
-the CPU "threads" and "blas" (the BLAS library loaded, by threadpoolctl or /proc/self/maps)}; a graph this
+the CPU "threads" and "blas" (the BLAS library loaded, by threadpoolctl or /proc/self/maps), and
+"retains_freed_memory"}; a graph this
 torch cannot capture gives {"variant": "bf16-graph", "error"} and the rest still runs. Exit 2 on a usage error, 1 on a runtime failure.
+
+--heap retain (the default) has glibc keep the memory torch frees, as convscope-bench does (its
+native/include/convscope/memory.h says why): large CPU tensors are otherwise mapped afresh for every batch, and
+page faults then cost a ResNet18 map on two cores more than a third of its time, in PyTorch as in convscope.
+--heap default leaves the C library as it is.
 """
 
 import argparse
+import ctypes
 import json
 import os
 import re
@@ -40,6 +47,16 @@ try:
 except ImportError as e:
     print(f"pytorch_baseline.py: this Python has no {e.name}; install torch and torchvision", file=sys.stderr)
     sys.exit(1)
+
+
+def retain_freed_memory():
+    """glibc's mallopt as convscope-bench calls it: no block from mmap, the heap never trimmed. True if in force."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        m_trim_threshold, m_mmap_max = -1, -4  # glibc's <malloc.h>
+        return libc.mallopt(m_mmap_max, 0) == 1 and libc.mallopt(m_trim_threshold, -1) == 1
+    except (OSError, AttributeError):
+        return False
 
 
 def offsets(size, window, stride):
@@ -185,6 +202,7 @@ def bench_model(name, args, device):
         else:
             line["threads"] = torch.get_num_threads()
             line["blas"] = blas_name()
+        line["retains_freed_memory"] = args.retains_freed_memory
         print(json.dumps(line), flush=True)
 
 
@@ -200,6 +218,8 @@ def main():
     parser.add_argument("--loop-windows", type=int, default=40)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=0, help="CPU threads (default: every core)")
+    parser.add_argument("--heap", choices=("retain", "default"), default="retain",
+                        help="retain: the C heap keeps freed memory, as convscope-bench has it")
     args = parser.parse_args()
     if not 1 <= args.window <= args.size or args.stride < 1 or args.repeat < 1 or args.loop_windows < 1:
         parser.error("need 1 <= --window <= --size, and --stride, --repeat and --loop-windows of at least 1")
@@ -210,6 +230,7 @@ def main():
     torch.backends.cudnn.benchmark = args.device == "cuda"
     # Every core by default, as convscope-bench: torch's own default follows OpenMP's, 1 in some containers.
     torch.set_num_threads(args.threads if args.threads > 0 else os.cpu_count() or 1)
+    args.retains_freed_memory = args.heap == "retain" and retain_freed_memory()
     for name in args.models.split(","):
         bench_model(name, args, torch.device(args.device))
 

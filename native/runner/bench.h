@@ -25,6 +25,7 @@ struct PreparedRun {
     double fp32_largest;      // the fp32 map's largest magnitude (0 for fp32)
     std::string model_name;   // the model file's name
     std::string input;        // "CxHxW"
+    bool retains_freed_memory;  // the C heap keeps what LibTorch frees (convscope/memory.h)
 };
 
 // Times the engines and prints the round, matmul, occlusion and summary lines.

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "convscope/grid.h"
+#include "convscope/memory.h"
 
 #include "bench.h"
 #include "engine_choice.h"
@@ -54,6 +55,10 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 }
 
 int run(const Options& o) {
+    // Chunks repeat their shapes: the heap keeps what LibTorch frees, so the next chunk reuses it rather than
+    // have fresh pages faulted in and zeroed (convscope/memory.h). The PyTorch baseline of gpu-check.sh runs
+    // under the same policy.
+    const bool retains_freed_memory = cs_retain_freed_memory() == 1;
     int64_t channels = o.channels, height = o.height, width = o.width;
     NpyImage npy;
     if (!o.input_npy.empty()) {
@@ -194,7 +199,7 @@ int run(const Options& o) {
     if (o.map_only) return 0;
 
     PreparedRun prepared{&o, inputs, &chosen, std::move(map), base, scoring, setup_ms, vs_fp32, fp32_largest,
-                         model_name, input};
+                         model_name, input, retains_freed_memory};
     run_benchmark(prepared);
     return 0;
 }
