@@ -155,6 +155,8 @@ public final class OcclusionBenchmark {
         summary.put("timed_windows", timed);
         summary.put("device", cuda ? "cuda" : "cpu");
         summary.put("threads", torch.get_num_threads());
+        // Whether glibc keeps freed native memory (the launcher's setting, README "Memory"): it moves the numbers.
+        summary.put("retains_freed_memory", "0".equals(System.getenv("MALLOC_MMAP_MAX_")));
         summary.put("engine", use.engine().cliName());
         summary.put("engine_note", use.note());
         summary.put("engine_windows_per_s", BenchStats.hundredths(testRate));
