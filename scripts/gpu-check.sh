@@ -117,7 +117,8 @@ if [ "$device" = cuda ]; then run_limit=180; else run_limit=900; fi
 # A failed step is one {"check": "runner-error", ...} line (also in errors.jsonl); the other steps still run.
 report_error() {  # model precision log
   "$python" -c 'import json, sys; print(json.dumps({"check": "runner-error", "model": sys.argv[1],
-                "precision": sys.argv[2], "error": open(sys.argv[3]).read().strip()[-2000:]}))' "$1" "$2" "$3" \
+                "precision": sys.argv[2], "error": open(sys.argv[3], errors="replace").read().strip()[-2000:]}))' \
+    "$1" "$2" "$3" \
     | tee -a "$out/errors.jsonl"
   status=1
 }
@@ -139,8 +140,11 @@ run_ours() {  # model
         : >"$out/run.err"
       else
         local rc=$?
-        if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+        if [ "$rc" = 124 ]; then
           echo "stopped: no result within $run_limit s" >>"$out/run.err"
+        elif [ "$rc" = 137 ]; then
+          echo "killed (exit status 137: out of memory, or still running $run_limit s after being told to stop)" \
+            >>"$out/run.err"
         else
           echo "(exit status $rc)" >>"$out/run.err"
         fi
@@ -152,7 +156,8 @@ run_ours() {  # model
       continue
     fi
     if [ -s "$out/run.err" ]; then report_error "$m" "$p" "$out/run.err"; fi
-    "$python" - "$m" "$out/run.jsonl" "$out/run.err" >>"$out/runner.jsonl" <<'EOF_MERGE'
+    "$python" - "$m" "$out/run.jsonl" "$out/run.err" >>"$out/runner.jsonl" <<'EOF_MERGE' \
+      || report_error "$m" "$p" "$out/run.err"
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[2]) if l.startswith("{")]
 summary = {"model_name": sys.argv[1], **next(l for l in lines if l.get("bench") == "occlusion-summary")}
@@ -199,7 +204,11 @@ EOF_AGREE
 : >"$out/agreement.jsonl"
 : >"$out/errors.jsonl"
 for m in "${model_list[@]}"; do
-  [ -f "$models_dir/$m.pt" ] || "$python" models/export_torchvision.py "$m" --seed 0 --out "$models_dir" >/dev/null
+  if [ ! -f "$models_dir/$m.pt" ] &&
+     ! "$python" models/export_torchvision.py "$m" --seed 0 --out "$models_dir" >/dev/null 2>"$out/export.err"; then
+    report_error "$m" all "$out/export.err"
+    continue
+  fi
   run_ours "$m"
   if [ "$device" = cuda ]; then check_agreement "$m"; fi
   timeout -k 10 "$run_limit" "$python" bench/pytorch_baseline.py --device "$device" --models "$m" --size "$size" \

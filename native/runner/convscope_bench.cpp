@@ -28,6 +28,7 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -106,13 +107,17 @@ int run(const Options& o) {
     c10::IValue out;
     try {
         out = model.forward({image});
+    } catch (const c10::OutOfMemoryError&) {
+        throw;  // not the input's fault
+    } catch (const std::bad_alloc&) {
+        throw;
     } catch (const std::exception& e) {
-        const std::string why = dynamic_cast<const c10::Error*>(&e)
-                                    ? first_line(*dynamic_cast<const c10::Error*>(&e))
-                                    : first_line(std::string(e.what()));
-        throw std::runtime_error("the model does not run on a " + std::to_string(channels) + "x" +
-                                 std::to_string(height) + "x" + std::to_string(width) + " input (" + why +
-                                 "); give it an input it takes with --input or --input-npy");
+        // The usual cause is an input size the model does not take (a head sized for another input).
+        const auto* torch_error = dynamic_cast<const c10::Error*>(&e);
+        const std::string why = torch_error ? first_line(*torch_error) : first_line(std::string(e.what()));
+        throw std::runtime_error("the model fails on a " + std::to_string(channels) + "x" + std::to_string(height) +
+                                 "x" + std::to_string(width) + " input (" + why +
+                                 "); if it takes another size, give that with --input or --input-npy");
     }
     if (!out.isTensor()) {
         throw std::runtime_error("the model must return one tensor of class scores, got " + out.tagKind());

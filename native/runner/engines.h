@@ -4,8 +4,9 @@
 // engine (full_engine.h: ChainFullScorer) runs the chain on each chunk of occluded copies, written by
 // cs_occlude_batch_* straight into one reused chunk tensor (OccludedChunks); the exact incremental engine
 // (incremental_engine.h) carries each window's changed patch through the chain. A model that is not proved so is
-// run whole by the full engine (ModelScorer). engine_choice.h picks one; scoring.h turns its rows into a map. Every engine gives one row of model outputs per window; the map does not depend on which ran, to
-// float tolerance. Below float32 (--precision bf16, tf32 on CUDA) they compute the changes an occlusion makes
+// run whole by the full engine (ModelScorer). engine_choice.h picks one; scoring.h turns its rows into a map.
+// Every engine gives one row of model outputs per window; the map does not depend on which ran, to float
+// tolerance. Below float32 (--precision bf16, tf32 on CUDA) they compute the changes an occlusion makes
 // against the unoccluded run's float32 activations (reduced_precision.h, opened_module.h); the full engine then
 // writes the first layer's changes straight from the windows (OccludedChunks::changes), not occluded copies.
 #ifndef CONVSCOPE_RUNNER_ENGINES_H

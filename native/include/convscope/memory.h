@@ -8,11 +8,13 @@
  * page again: with two cores, a quarter of a ResNet18 map's time went to the kernel. Chunks repeat their shapes,
  * so memory kept is memory reused.
  *
- * cs_retain_freed_memory makes glibc serve every block from its heap and never give freed memory back: the
- * process keeps its peak heap until it exits (the occlusion engines bound that peak by their chunk budget,
- * convscope/grid.h). It is the process's choice, not a library's: the CLI and the benchmark runner make it; an
- * application that embeds convscope may. Returns 1 when the policy is in force, 0 where the C library has no
- * such setting (nothing changed).
+ * cs_retain_freed_memory makes glibc serve every block from one heap shared by all threads and never give freed
+ * memory back: the process keeps its peak heap until it exits (the occlusion engines bound that peak by their
+ * chunk budget, convscope/grid.h). Threads that allocated before the call keep heaps of their own, from which
+ * large blocks are still mapped: call it first thing, before the process starts threads (in a JVM that is too
+ * late; the ./convscope launcher sets the same through the environment). It is the process's choice, not a
+ * library's. Returns 1 when the policy is in force, 0 where the C library has no such setting (nothing
+ * changed).
  */
 #ifndef CONVSCOPE_MEMORY_H
 #define CONVSCOPE_MEMORY_H

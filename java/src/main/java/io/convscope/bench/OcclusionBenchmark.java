@@ -156,7 +156,7 @@ public final class OcclusionBenchmark {
         summary.put("device", cuda ? "cuda" : "cpu");
         summary.put("threads", torch.get_num_threads());
         // Whether glibc keeps freed native memory (the launcher's setting, README "Memory"): it moves the numbers.
-        summary.put("retains_freed_memory", "0".equals(System.getenv("MALLOC_MMAP_MAX_")));
+        summary.put("retains_freed_memory", retainsFreedMemory(System.getenv()));
         summary.put("engine", use.engine().cliName());
         summary.put("engine_note", use.note());
         summary.put("engine_windows_per_s", BenchStats.hundredths(testRate));
@@ -274,5 +274,15 @@ public final class OcclusionBenchmark {
 
     private void emit(Map<String, Object> row) {
         rows.accept(row);
+    }
+
+    /**
+     * Whether a JVM started with {@code environment} keeps the native memory LibTorch frees: glibc then serves
+     * every block from one heap ({@code MALLOC_ARENA_MAX=1}) and maps none for itself
+     * ({@code MALLOC_MMAP_MAX_=0}). With more heaps, a block too large for a thread's own is mapped whatever the
+     * second says.
+     */
+    static boolean retainsFreedMemory(Map<String, String> environment) {
+        return "0".equals(environment.get("MALLOC_MMAP_MAX_")) && "1".equals(environment.get("MALLOC_ARENA_MAX"));
     }
 }
