@@ -109,10 +109,8 @@ GraphRun time_graph(ChunkScorer& scorer, const PreparedRun& run, double map_larg
             rates.push_back(static_cast<double>(count) / seconds_since(t0));
         }
         g.windows_per_s = median(rates);
-    } catch (const c10::Error& e) {
-        g.failure = first_line(e);
     } catch (const std::exception& e) {
-        g.failure = e.what();
+        g.failure = first_line(e);
     }
     return g;
 }

@@ -113,10 +113,8 @@ int run(const Options& o) {
         throw;
     } catch (const std::exception& e) {
         // The usual cause is an input size the model does not take (a head sized for another input).
-        const auto* torch_error = dynamic_cast<const c10::Error*>(&e);
-        const std::string why = torch_error ? first_line(*torch_error) : first_line(std::string(e.what()));
         throw std::runtime_error("the model fails on a " + std::to_string(channels) + "x" + std::to_string(height) +
-                                 "x" + std::to_string(width) + " input (" + why +
+                                 "x" + std::to_string(width) + " input (" + first_line(e) +
                                  "); if it takes another size, give that with --input or --input-npy");
     }
     if (!out.isTensor()) {
@@ -225,7 +223,7 @@ int main(int argc, char** argv) {
         return 1;
     } catch (const std::exception& e) {
         // One line, also where an error carries a TorchScript traceback.
-        std::cerr << "convscope-bench: " << first_line(std::string(e.what())) << std::endl;
+        std::cerr << "convscope-bench: " << first_line(e) << std::endl;
         return 1;
     }
 }

@@ -58,10 +58,8 @@ std::unique_ptr<CapturedPass> CapturedPass::capture(const std::function<torch::T
     std::string failure;
     try {
         state->output = pass();
-    } catch (const c10::Error& e) {
-        failure = first_line(e);
     } catch (const std::exception& e) {
-        failure = e.what();
+        failure = first_line(e);
     }
     // The capture must end even when the pass failed in it: the stream stays capturing otherwise.
     try {

@@ -83,7 +83,10 @@ void synchronize(const DeviceChoice& device) {
     if (device.cuda) torch::cuda::synchronize(device.device.index());
 }
 
-std::string first_line(const c10::Error& e) { return first_line(e.what_without_backtrace()); }
+std::string first_line(const std::exception& e) {
+    const auto* torch_error = dynamic_cast<const c10::Error*>(&e);
+    return first_line(torch_error ? torch_error->what_without_backtrace() : std::string(e.what()));
+}
 
 std::string first_line(const std::string& message) {
     std::istringstream in(message);

@@ -5,6 +5,7 @@
 
 #include <torch/script.h>
 
+#include <exception>
 #include <string>
 
 #include "options.h"
@@ -51,7 +52,8 @@ void synchronize(const DeviceChoice& device);
 // "RuntimeError: ..." line after a traceback (and arrive as c10::Error or, from some paths, as a plain
 // std::runtime_error); others lead with it.
 std::string first_line(const std::string& message);
-std::string first_line(const c10::Error& e);
+// The same for an exception: a c10::Error's message without its C++ backtrace, else what().
+std::string first_line(const std::exception& e);
 
 }  // namespace convscope::bench
 
