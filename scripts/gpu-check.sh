@@ -114,6 +114,21 @@ IFS=, read -r -a precision_list <<<"$precisions"
 # A runner process that hangs must not take the rest of a GPU session with it.
 if [ "$device" = cuda ]; then run_limit=180; else run_limit=900; fi
 
+# Runs a command under the time limit with its stderr appended to LOG; when it fails, LOG gets a line saying how.
+limited() {  # log command...
+  local log="$1" rc=0
+  shift
+  timeout -k 10 "$run_limit" "$@" 2>>"$log" || rc=$?
+  case "$rc" in
+    0) ;;
+    124) echo "stopped: no result within $run_limit s" >>"$log" ;;
+    137) echo "killed (exit status 137: out of memory, or still running $run_limit s after being told to stop)" \
+           >>"$log" ;;
+    *) echo "(exit status $rc)" >>"$log" ;;
+  esac
+  return "$rc"
+}
+
 # A failed step is one {"check": "runner-error", ...} line (also in errors.jsonl); the other steps still run.
 report_error() {  # model precision log
   "$python" -c 'import json, sys; print(json.dumps({"check": "runner-error", "model": sys.argv[1],
@@ -136,19 +151,8 @@ run_ours() {  # model
     # The summary comes before the CUDA graph's line: a process that fails after it keeps its eager numbers.
     local engine
     for engine in incremental full; do
-      if timeout -k 10 "$run_limit" "$bench" "${args[@]}" --engine "$engine" >"$out/run.jsonl" 2>"$out/run.err"; then
-        : >"$out/run.err"
-      else
-        local rc=$?
-        if [ "$rc" = 124 ]; then
-          echo "stopped: no result within $run_limit s" >>"$out/run.err"
-        elif [ "$rc" = 137 ]; then
-          echo "killed (exit status 137: out of memory, or still running $run_limit s after being told to stop)" \
-            >>"$out/run.err"
-        else
-          echo "(exit status $rc)" >>"$out/run.err"
-        fi
-      fi
+      : >"$out/run.err"
+      if limited "$out/run.err" "$bench" "${args[@]}" --engine "$engine" >"$out/run.jsonl"; then : >"$out/run.err"; fi
       if grep -q '"occlusion-summary"' "$out/run.jsonl"; then break; fi
     done
     if ! grep -q '"occlusion-summary"' "$out/run.jsonl"; then
@@ -177,9 +181,9 @@ EOF_MERGE
 check_agreement() {  # model
   local m="$1"
   local args=(--model "$models_dir/$m.pt" --input "3x${size}x${size}" --window "$window" --stride "$stride" --map-only)
-  if timeout -k 10 "$run_limit" "$bench" "${args[@]}" --device cpu --map "$out/$m-cpu.npy" >/dev/null 2>"$out/run.err" &&
-     timeout -k 10 "$run_limit" "$bench" "${args[@]}" --device cuda --map "$out/$m-cuda.npy" >/dev/null 2>>"$out/run.err"
-  then
+  : >"$out/run.err"
+  if limited "$out/run.err" "$bench" "${args[@]}" --device cpu --map "$out/$m-cpu.npy" >/dev/null &&
+     limited "$out/run.err" "$bench" "${args[@]}" --device cuda --map "$out/$m-cuda.npy" >/dev/null; then
     "$python" - "$m" "$out/$m-cpu.npy" "$out/$m-cuda.npy" >>"$out/agreement.jsonl" <<'EOF_AGREE'
 import json, sys
 import numpy as np
@@ -191,7 +195,6 @@ print(json.dumps({"check": "cuda-agrees-with-cpu", "model": sys.argv[1], "precis
                   "map_max_abs_difference": diff, "map_relative_difference": relative, "agrees": relative <= 1e-2}))
 EOF_AGREE
   else
-    [ -s "$out/run.err" ] || echo "no output within $run_limit s" >"$out/run.err"
     report_error "$m" fp32 "$out/run.err"
   fi
 }
@@ -211,10 +214,10 @@ for m in "${model_list[@]}"; do
   fi
   run_ours "$m"
   if [ "$device" = cuda ]; then check_agreement "$m"; fi
-  timeout -k 10 "$run_limit" "$python" bench/pytorch_baseline.py --device "$device" --models "$m" --size "$size" \
+  : >"$out/baseline.err"
+  limited "$out/baseline.err" "$python" bench/pytorch_baseline.py --device "$device" --models "$m" --size "$size" \
     --window "$window" --stride "$stride" --repeat "$((repeat + 2))" --loop-windows "$loop" --seed 0 \
-    >>"$out/pytorch.jsonl" 2>"$out/baseline.err" \
-    || report_error "$m" all "$out/baseline.err"
+    >>"$out/pytorch.jsonl" || report_error "$m" all "$out/baseline.err"
 done
 if [ "$device" = cuda ]; then
   cat "$out/agreement.jsonl"
