@@ -101,6 +101,10 @@ def blas_name():
 
 
 def set_tf32(on):
+    # The two switches a user has written since TF32 came in. From torch 2.9 each also sets the per-operation
+    # fp32_precision flags behind it (cuDNN's for convolutions and RNNs together), so the old and new flags stay
+    # in step; setting only torch.backends.cudnn.conv.fp32_precision would leave them mixed, which torch
+    # refuses with a RuntimeError when it next asks cuDNN's TF32 flag. torch 2.9+ warns once that they are old.
     torch.backends.cudnn.allow_tf32 = on
     torch.backends.cuda.matmul.allow_tf32 = on
 

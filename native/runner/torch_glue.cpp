@@ -22,7 +22,9 @@ namespace convscope::bench {
 namespace {
 
 // TF32 in cuDNN convolutions and in CUDA matrix products ("high" float32 matmul precision), or neither. Only
-// called for CUDA runs: on the CPU, newer LibTorch may read "high" as leave to use bfloat16 matmuls.
+// called for CUDA runs: LibTorch 2.9 and later also read "high" as leave for oneDNN to use TF32 in CPU matmuls.
+// From 2.9 both setters also set the per-operation fp32 precision flags behind them, so the old and new flags
+// stay in step (LibTorch refuses a mix of them with an error when it next reads the flag).
 void set_tf32(bool on) {
     at::globalContext().setAllowTF32CuDNN(on);
     at::globalContext().setFloat32MatmulPrecision(on ? "high" : "highest");
