@@ -37,7 +37,7 @@ struct EngineInputs {
     const WindowGrid* grid;
     std::vector<float> fill;  // per channel, tensor space
     DeviceChoice device;
-    int threads;              // CPU kernel threads (LibTorch's intra-op threads)
+    int threads;              // LibTorch's intra-op threads, on which the CPU kernels run too
     int64_t batch;            // the most windows per chunk (at most the grid's windows)
 };
 

@@ -12,7 +12,7 @@
 namespace convscope::bench {
 
 OccludedChunks::OccludedChunks(const EngineInputs& in)
-    : image_(in.image.contiguous()), grid_(in.grid), device_(in.device), threads_(in.threads), batch_(in.batch) {
+    : image_(in.image.contiguous()), grid_(in.grid), device_(in.device), batch_(in.batch) {
     fill_ = torch::from_blob(const_cast<float*>(in.fill.data()), {static_cast<int64_t>(in.fill.size())},
                              torch::kFloat)
                 .clone()
@@ -31,18 +31,22 @@ torch::Tensor OccludedChunks::occluded(int64_t from, int64_t to) {
     if (!chunk_.defined()) chunk_ = torch::empty({batch_, c, h, w}, image_.options());
     // narrow on dim 0 of a contiguous tensor is contiguous: its data_ptr is the first n copies.
     torch::Tensor occluded = chunk_.narrow(0, 0, n);
-    int status;
+    auto check = [](int status) {
+        if (status != CS_OK) {
+            throw std::runtime_error(std::string("the occlusion kernel failed: ") + cs_status_message(status));
+        }
+    };
     if (device_.cuda) {
         const auto* windows = reinterpret_cast<const cs_window*>(windows_.data_ptr<int32_t>()) + from;
-        status = cs_occlude_batch_cuda(image_.data_ptr<float>(), c, h, w, windows, n, fill_.data_ptr<float>(),
-                                       occluded.data_ptr<float>(), cuda_stream(device_));
-    } else {
-        status = cs_occlude_batch_cpu(image_.data_ptr<float>(), c, h, w, grid_->windows.data() + from, n,
-                                      fill_.data_ptr<float>(), occluded.data_ptr<float>(), threads_);
+        check(cs_occlude_batch_cuda(image_.data_ptr<float>(), c, h, w, windows, n, fill_.data_ptr<float>(),
+                                    occluded.data_ptr<float>(), cuda_stream(device_)));
+        return occluded;
     }
-    if (status != CS_OK) {
-        throw std::runtime_error(std::string("the occlusion kernel failed: ") + cs_status_message(status));
-    }
+    float* out = occluded.data_ptr<float>();
+    on_torch_threads(n, c * h * w, [&](int64_t begin, int64_t end) {
+        check(cs_occlude_batch_cpu(image_.data_ptr<float>(), c, h, w, grid_->windows.data() + from + begin,
+                                   end - begin, fill_.data_ptr<float>(), out + begin * c * h * w, 1));
+    });
     return occluded;
 }
 
@@ -65,7 +69,7 @@ torch::Tensor OccludedChunks::changes(int64_t from, int64_t to, const torch::Ten
                                      image_.options().dtype(type).memory_format(torch::MemoryFormat::ChannelsLast));
     }
     torch::Tensor changes = change_chunk_.narrow(0, 0, to - from);
-    const PatchKernels kernels{device_.cuda, threads_, cuda_stream(device_)};
+    const PatchKernels kernels{device_.cuda, cuda_stream(device_)};
     kernels.region_changes(base, nullptr, fill_, place_at(window_places_, from), changes);
     return changes;
 }

@@ -33,7 +33,6 @@ private:
     torch::Tensor image_;
     const WindowGrid* grid_;
     DeviceChoice device_;
-    int threads_;
     torch::Tensor fill_;
     int64_t batch_;
     torch::Tensor chunk_;    // allocated on first use: a run below float32 may only take changes

@@ -36,8 +36,7 @@ torch::Tensor apply_link(const Link& link, const torch::Tensor& weight, const to
 }  // namespace
 
 IncrementalScorer::IncrementalScorer(std::shared_ptr<const ChainDecomposition> chain, const EngineInputs& in)
-    : ChainScorer(std::move(chain), in.batch, in.grid->count()), window_count_(in.grid->count()), device_(in.device),
-      threads_(in.threads) {}
+    : ChainScorer(std::move(chain), in.batch, in.grid->count()), window_count_(in.grid->count()), device_(in.device) {}
 
 torch::Tensor IncrementalScorer::apply(size_t l, const torch::Tensor& regions) const {
     return apply_link(chain_->links()[l], weights_[l], biases_[l], regions);
@@ -74,7 +73,7 @@ void IncrementalScorer::use_reduced_precision(torch::ScalarType compute) {
 }
 
 torch::Tensor IncrementalScorer::chain_output(int64_t from, int64_t to) {
-    const PatchKernels kernels{device_.cuda, threads_, cuda_stream(device_)};
+    const PatchKernels kernels{device_.cuda, cuda_stream(device_)};
     const std::vector<Link>& links = chain_->links();
     const int64_t n = to - from;
     torch::Tensor patch;

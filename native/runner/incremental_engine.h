@@ -49,7 +49,6 @@ private:
     size_t incremental_ = 0;
     int64_t window_count_ = 0;
     DeviceChoice device_;
-    int threads_ = 0;
     std::vector<std::array<int64_t, 4>> pads_;  // per patch layer: constant_pad_nd's left, right, top, bottom
     std::vector<torch::Tensor> padded_bases_;
     std::vector<torch::Tensor> region_buffers_;

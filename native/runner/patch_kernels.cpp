@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "torch_glue.h"
+
 namespace convscope::bench {
 
 namespace {
@@ -38,22 +40,38 @@ const cs_patch_place* place_at(const torch::Tensor& places, int64_t index) {
 
 void PatchKernels::gather(const torch::Tensor& base, const cs_patch_place* at, torch::Tensor& regions) const {
     const int64_t n = regions.size(0);
-    check(cuda ? cs_gather_regions_cuda(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3), at, n,
-                                        regions.size(2), regions.size(3), regions.data_ptr<float>(), stream)
-               : cs_gather_regions_cpu(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3), at, n,
-                                       regions.size(2), regions.size(3), regions.data_ptr<float>(), threads),
-          "gather");
+    if (cuda) {
+        check(cs_gather_regions_cuda(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3), at, n,
+                                     regions.size(2), regions.size(3), regions.data_ptr<float>(), stream),
+              "gather");
+        return;
+    }
+    const int64_t per_region = n == 0 ? 0 : regions.numel() / n;
+    float* out = regions.data_ptr<float>();
+    on_torch_threads(n, per_region, [&](int64_t begin, int64_t end) {
+        check(cs_gather_regions_cpu(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3), at + begin,
+                                    end - begin, regions.size(2), regions.size(3), out + begin * per_region, 1),
+              "gather");
+    });
 }
 
 void PatchKernels::paste(const torch::Tensor& patches, const cs_patch_place* at, torch::Tensor& regions) const {
     const int64_t n = regions.size(0);
-    check(cuda ? cs_paste_patches_cuda(patches.data_ptr<float>(), n, patches.size(1), patches.size(2),
-                                       patches.size(3), at, regions.data_ptr<float>(), regions.size(2),
-                                       regions.size(3), stream)
-               : cs_paste_patches_cpu(patches.data_ptr<float>(), n, patches.size(1), patches.size(2),
-                                      patches.size(3), at, regions.data_ptr<float>(), regions.size(2),
-                                      regions.size(3), threads),
-          "paste");
+    if (cuda) {
+        check(cs_paste_patches_cuda(patches.data_ptr<float>(), n, patches.size(1), patches.size(2), patches.size(3),
+                                    at, regions.data_ptr<float>(), regions.size(2), regions.size(3), stream),
+              "paste");
+        return;
+    }
+    const int64_t per_patch = n == 0 ? 0 : patches.numel() / n, per_region = n == 0 ? 0 : regions.numel() / n;
+    const float* in = patches.data_ptr<float>();
+    float* out = regions.data_ptr<float>();
+    on_torch_threads(n, per_patch, [&](int64_t begin, int64_t end) {
+        check(cs_paste_patches_cpu(in + begin * per_patch, end - begin, patches.size(1), patches.size(2),
+                                   patches.size(3), at + begin, out + begin * per_region, regions.size(2),
+                                   regions.size(3), 1),
+              "paste");
+    });
 }
 
 void PatchKernels::region_changes(const torch::Tensor& base, const torch::Tensor* incoming, const torch::Tensor& fill,
@@ -65,22 +83,41 @@ void PatchKernels::region_changes(const torch::Tensor& base, const torch::Tensor
     const int32_t type = changes.scalar_type() == torch::kBFloat16 ? CS_CHANGE_BFLOAT16 : CS_CHANGE_FLOAT32;
     const float* patches = incoming ? incoming->data_ptr<float>() : nullptr;
     const int64_t ph = incoming ? incoming->size(2) : 1, pw = incoming ? incoming->size(3) : 1;
-    check(cuda ? cs_region_changes_cuda(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3), patches,
-                                        ph, pw, fill.data_ptr<float>(), at, n, changes.size(2), changes.size(3),
-                                        type, changes.data_ptr(), stream)
-               : cs_region_changes_cpu(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3), patches,
-                                       ph, pw, fill.data_ptr<float>(), at, n, changes.size(2), changes.size(3),
-                                       type, changes.data_ptr(), threads),
-          "region change");
+    if (cuda) {
+        check(cs_region_changes_cuda(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3), patches, ph,
+                                     pw, fill.data_ptr<float>(), at, n, changes.size(2), changes.size(3), type,
+                                     changes.data_ptr(), stream),
+              "region change");
+        return;
+    }
+    const int64_t per_patch = incoming && n > 0 ? incoming->numel() / n : 0;
+    const int64_t per_region = n == 0 ? 0 : changes.numel() / n;
+    auto* out = static_cast<char*>(changes.data_ptr());
+    const int64_t out_bytes = per_region * changes.element_size();
+    on_torch_threads(n, per_region, [&](int64_t begin, int64_t end) {
+        check(cs_region_changes_cpu(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3),
+                                    patches ? patches + begin * per_patch : nullptr, ph, pw, fill.data_ptr<float>(),
+                                    at + begin, end - begin, changes.size(2), changes.size(3), type,
+                                    out + begin * out_bytes, 1),
+              "region change");
+    });
 }
 
 void PatchKernels::fill(const torch::Tensor& fill, const cs_patch_place* at, torch::Tensor& regions) const {
     const int64_t n = regions.size(0);
-    check(cuda ? cs_fill_patches_cuda(fill.data_ptr<float>(), n, regions.size(1), at, regions.data_ptr<float>(),
-                                      regions.size(2), regions.size(3), stream)
-               : cs_fill_patches_cpu(fill.data_ptr<float>(), n, regions.size(1), at, regions.data_ptr<float>(),
-                                     regions.size(2), regions.size(3), threads),
-          "fill");
+    if (cuda) {
+        check(cs_fill_patches_cuda(fill.data_ptr<float>(), n, regions.size(1), at, regions.data_ptr<float>(),
+                                   regions.size(2), regions.size(3), stream),
+              "fill");
+        return;
+    }
+    const int64_t per_region = n == 0 ? 0 : regions.numel() / n;
+    float* out = regions.data_ptr<float>();
+    on_torch_threads(n, per_region, [&](int64_t begin, int64_t end) {
+        check(cs_fill_patches_cpu(fill.data_ptr<float>(), end - begin, regions.size(1), at + begin,
+                                  out + begin * per_region, regions.size(2), regions.size(3), 1),
+              "fill");
+    });
 }
 
 }  // namespace convscope::bench

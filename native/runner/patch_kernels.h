@@ -20,12 +20,11 @@ torch::Tensor place_tensor(const std::vector<cs_patch_place>& places, const torc
 const cs_patch_place* place_at(const torch::Tensor& places, int64_t index);
 
 // Every tensor is dense float32 (changes: float32 or bfloat16) in channels-last memory; places point into a place
-// tensor (host memory on the CPU, device memory on CUDA), already advanced to the chunk's first window. The CUDA
-// twins launch on the stream LibTorch runs on (see cuda_stream), so they are ordered with its work. A kernel
-// that fails throws std::runtime_error.
+// tensor (host memory on the CPU, device memory on CUDA), already advanced to the chunk's first window. The CPU
+// kernels run on LibTorch's intra-op threads (on_torch_threads); the CUDA twins launch on the stream LibTorch
+// runs on (see cuda_stream), so they are ordered with its work. A kernel that fails throws std::runtime_error.
 struct PatchKernels {
     bool cuda;
-    int threads;
     void* stream;
 
     // regions (N x C x RH x RW) = the N regions of base (1 x C x BH x BW) at the places' region corners.

@@ -1,7 +1,5 @@
 #include "rebase.h"
 
-#include <ATen/Parallel.h>
-
 #include <stdexcept>
 #include <string>
 
@@ -17,6 +15,12 @@ int32_t element_type(torch::ScalarType type) {
     if (type == torch::kBFloat16) return CS_CHANGE_BFLOAT16;
     throw std::runtime_error(std::string("the rebase kernel takes float32 or bfloat16 tensors, not ") +
                              c10::toString(type));
+}
+
+void check(int status, const char* where) {
+    if (status != CS_OK) {
+        throw std::runtime_error(std::string("the rebase kernel failed") + where + ": " + cs_status_message(status));
+    }
 }
 
 torch::MemoryFormat format_of(const torch::Tensor& t) {
@@ -60,13 +64,30 @@ torch::Tensor rebase(const torch::Tensor& in_tensor, const torch::Tensor& add, b
     const int64_t images = per_image == 0 ? 0 : in.numel() / per_image;
     torch::Tensor out = torch::empty(in.sizes(), in.options().dtype(out_type).memory_format(format));
     const int32_t in_type = element_type(in.scalar_type()), type = element_type(out_type);
-    const int status =
-        in.is_cuda() ? cs_rebase_cuda(in.data_ptr(), in_type, add_values, relu, subtract_values, images, per_image,
-                                      type, out.data_ptr(), cuda_stream(in.device()))
-                     : cs_rebase_cpu(in.data_ptr(), in_type, add_values, relu, subtract_values, images, per_image,
-                                     type, out.data_ptr(), at::get_num_threads());
-    if (status != CS_OK) {
-        throw std::runtime_error(std::string("the rebase kernel failed: ") + cs_status_message(status));
+    if (in.is_cuda()) {
+        check(cs_rebase_cuda(in.data_ptr(), in_type, add_values, relu, subtract_values, images, per_image, type,
+                             out.data_ptr(), cuda_stream(in.device())),
+              "");
+        return out;
+    }
+    const auto* in_bytes = static_cast<const char*>(in.data_ptr());
+    auto* out_bytes = static_cast<char*>(out.data_ptr());
+    const int64_t in_size = in.element_size(), out_size = out.element_size();
+    if (images > 1) {
+        // Slices of whole images, each with the one image's add and subtract.
+        on_torch_threads(images, per_image, [&](int64_t begin, int64_t end) {
+            check(cs_rebase_cpu(in_bytes + begin * per_image * in_size, in_type, add_values, relu, subtract_values,
+                                end - begin, per_image, type, out_bytes + begin * per_image * out_size, 1),
+                  "");
+        });
+    } else {
+        // One image (or add and subtract as large as in): slices of its elements, and of theirs.
+        on_torch_threads(per_image, 1, [&](int64_t begin, int64_t end) {
+            check(cs_rebase_cpu(in_bytes + begin * in_size, in_type, add_values ? add_values + begin : nullptr, relu,
+                                subtract_values ? subtract_values + begin : nullptr, images, end - begin, type,
+                                out_bytes + begin * out_size, 1),
+                  "");
+        });
     }
     return out;
 }
@@ -83,17 +104,23 @@ torch::Tensor rebase_patches(const torch::Tensor& in, const torch::Tensor& base,
     }
     torch::Tensor out = torch::empty(in.sizes(), in.options().dtype(out_type).memory_format(channels_last));
     const int32_t in_type = element_type(in.scalar_type()), type = element_type(out_type);
-    const int status =
-        in.is_cuda()
-            ? cs_rebase_patches_cuda(in.data_ptr(), in_type, base.data_ptr<float>(), in.size(1), base.size(2),
+    if (in.is_cuda()) {
+        check(cs_rebase_patches_cuda(in.data_ptr(), in_type, base.data_ptr<float>(), in.size(1), base.size(2),
                                      base.size(3), at, in.size(0), in.size(2), in.size(3), relu, type,
-                                     out.data_ptr(), cuda_stream(in.device()))
-            : cs_rebase_patches_cpu(in.data_ptr(), in_type, base.data_ptr<float>(), in.size(1), base.size(2),
-                                    base.size(3), at, in.size(0), in.size(2), in.size(3), relu, type,
-                                    out.data_ptr(), at::get_num_threads());
-    if (status != CS_OK) {
-        throw std::runtime_error(std::string("the rebase kernel failed on patches: ") + cs_status_message(status));
+                                     out.data_ptr(), cuda_stream(in.device())),
+              " on patches");
+        return out;
     }
+    const int64_t count = in.size(0), per_patch = count == 0 ? 0 : in.numel() / count;
+    const auto* in_bytes = static_cast<const char*>(in.data_ptr());
+    auto* out_bytes = static_cast<char*>(out.data_ptr());
+    const int64_t in_size = in.element_size(), out_size = out.element_size();
+    on_torch_threads(count, per_patch, [&](int64_t begin, int64_t end) {
+        check(cs_rebase_patches_cpu(in_bytes + begin * per_patch * in_size, in_type, base.data_ptr<float>(),
+                                    in.size(1), base.size(2), base.size(3), at + begin, end - begin, in.size(2),
+                                    in.size(3), relu, type, out_bytes + begin * per_patch * out_size, 1),
+              " on patches");
+    });
     return out;
 }
 

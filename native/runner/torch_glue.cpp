@@ -1,9 +1,11 @@
 #include "torch_glue.h"
 
 #include <ATen/Context.h>
+#include <ATen/Parallel.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
@@ -79,6 +81,12 @@ void* cuda_stream(const torch::Device& device) {
     (void)device;
 #endif
     return nullptr;
+}
+
+void on_torch_threads(int64_t count, int64_t floats_per_item, const std::function<void(int64_t, int64_t)>& slice) {
+    constexpr int64_t kMinFloatsPerThread = int64_t{1} << 16;  // as native/src/cpu_threads.h
+    const int64_t grain = std::max<int64_t>(1, kMinFloatsPerThread / std::max<int64_t>(floats_per_item, 1));
+    at::parallel_for(0, count, grain, slice);
 }
 
 void synchronize(const DeviceChoice& device) {
