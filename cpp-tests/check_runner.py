@@ -236,9 +236,9 @@ def bound_scale(full_map, line):
     return max(np.abs(full_map).max(), abs(line["base_score"]))
 
 
-def chain_map(bench, model, work, name, *args):
+def chain_map(bench, model, work, name, *args, threads="2", size=67):
     path = os.path.join(work, name + ".npy")
-    lines = run(bench, "--model", model, "--input", "3x67x67", "--score", "logit", "--threads", "2",
+    lines = run(bench, "--model", model, "--input", f"3x{size}x{size}", "--score", "logit", "--threads", threads,
                 "--map", path, "--map-only", *args)
     assert len(lines) == 1, lines
     return lines[0], np.load(path)
@@ -269,6 +269,32 @@ def check_incremental(bench, model, work):
             assert line["engine"] == "full", line
             assert line["engine_note"] == f"full: patches would save only {counted:.2f}x of the counted work", line
         assert np.abs(auto - full).max() <= 1e-5 * largest
+
+
+def check_kernel_slices(bench, model, work):
+    """On the CPU our kernels run on LibTorch's threads, each thread on a slice of a chunk's windows or, for a chunk
+    of one window, of its elements: with two threads each kernel here is split (a 67 x 67 image is 13467 floats a
+    window, so 144 windows make slices of 64 Ki floats and more; the block probe's first layer holds 100352 values
+    on one 224 x 224 window), with one it runs whole. A slice's offset gone wrong puts values in the wrong place, off
+    by a good part of the map, or fails the proof of a folded batch norm, which changes the precision note."""
+    block = os.path.join(os.path.dirname(model), "block_probe.pt")
+    cases = [(model, precision, engine, 67, "13", "5") for precision in ("fp32", "bf16")
+             for engine in ("full", "incremental")]
+    cases += [(block, precision, "full", size, window, stride) for precision in ("fp32", "bf16")
+              for size, window, stride in ((67, "13", "5"), (224, "224", "224"))]
+    for path, precision, engine, size, window, stride in cases:
+        maps, lines = [], []
+        for threads in ("1", "2"):
+            name = f"slices-{os.path.basename(path)}-{precision}-{engine}-{window}-{threads}"
+            line, m = chain_map(bench, path, work, name, "--engine", engine, "--precision", precision, "--window",
+                                window, "--stride", stride, threads=threads, size=size)
+            maps.append(m)
+            lines.append(line)
+        case = f"{os.path.basename(path)} {precision} {engine} window {window} of {size}"
+        assert lines[1].get("precision_note") == lines[0].get("precision_note"), (case, lines)
+        largest = bound_scale(maps[0], lines[0])
+        diff = float(np.abs(maps[1] - maps[0]).max())
+        assert diff <= 1e-5 * largest, f"{case}: two threads differ by {diff} of {largest}"
 
 
 def check_bench_incremental(bench, model, work):
@@ -454,6 +480,7 @@ CASES = {"batch-invariant": (check_batch_invariant, "patch_probe.pt"),
          "no-chain": (check_no_chain, "patch_probe.pt"),
          "incremental": (check_incremental, "chain_probe.pt"),
          "bench-incremental": (check_bench_incremental, "chain_probe.pt"),
+         "kernel-slices": (check_kernel_slices, "chain_probe.pt"),
          "precision": (check_precision, "chain_probe.pt"),
          "precision-block": (check_precision_block, "block_probe.pt"),
          "precision-gated": (check_precision_gated, "gated_probe.pt"),

@@ -49,10 +49,11 @@ void* cuda_stream(const torch::Device& device);
 
 // Runs slice(begin, end) over items [0, count) on LibTorch's intra-op threads, one slice per thread: how our CPU
 // kernels run here, each slice with threads = 1. Threads of their own would be started at every call, beside
-// LibTorch's OpenMP workers, which spin for a while after each operation waiting for the next, so on few cores
-// the two shared them (on 2 cores, against the kernels' own threads: AlexNet's incremental engine 4 to 10% faster
-// in fp32 and bf16, bf16 ResNet18's full engine 3 to 7%, the rest within noise). floats_per_item sizes the
-// slices: passes under 64 Ki floats stay on the calling thread, as the kernels' own split keeps them.
+// LibTorch's OpenMP workers, which spin for a while after each operation waiting for the next, and share the
+// cores with them: on 2 cores the kernels' own threads made bf16 ResNet18 12 to 22% slower and AlexNet's
+// incremental engine up to 14%. Where LibTorch's OpenMP runtime is not the one this runner can compile with, the
+// slices run one after another on the calling thread (native/runner/CMakeLists.txt). floats_per_item sizes the
+// slices: passes under 64 Ki floats stay whole, as the kernels' own split keeps them.
 void on_torch_threads(int64_t count, int64_t floats_per_item, const std::function<void(int64_t, int64_t)>& slice);
 
 // Waits until the device has finished all queued work (nothing to wait for on the CPU).
