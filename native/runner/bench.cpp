@@ -199,6 +199,7 @@ void run_benchmark(const PreparedRun& run) {
         .add("precision", to_string(o.precision))
         .add("precision_note", run.chosen->scorer->precision_note())
         .add("threads", run.inputs.threads)
+        .add("kernels_on_torch_threads", kernels_on_torch_threads())
         .add("retains_freed_memory", run.retains_freed_memory)
         .add("engine", use.name())
         .add("engine_note", use.note)

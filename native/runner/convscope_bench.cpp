@@ -190,6 +190,7 @@ int run(const Options& o) {
         .add("largest_drop_col", static_cast<int64_t>(best) % grid.cols())
         .add("batch", batch)
         .add("device", device.name())
+        .add("kernels_on_torch_threads", kernels_on_torch_threads())
         .add("precision", to_string(o.precision))
         .add("precision_note", chosen.scorer->precision_note())
         .add_score("map_max_abs_difference_vs_fp32", vs_fp32)

@@ -42,10 +42,12 @@ torch::Tensor OccludedChunks::occluded(int64_t from, int64_t to) {
                                     occluded.data_ptr<float>(), cuda_stream(device_)));
         return occluded;
     }
+    const float* image = image_.data_ptr<float>();
+    const float* fill = fill_.data_ptr<float>();
     float* out = occluded.data_ptr<float>();
-    on_torch_threads(n, c * h * w, [&](int64_t begin, int64_t end) {
-        check(cs_occlude_batch_cpu(image_.data_ptr<float>(), c, h, w, grid_->windows.data() + from + begin,
-                                   end - begin, fill_.data_ptr<float>(), out + begin * c * h * w, 1));
+    on_torch_threads(n, c * h * w, [&](int64_t begin, int64_t end, int32_t threads) {
+        check(cs_occlude_batch_cpu(image, c, h, w, grid_->windows.data() + from + begin, end - begin, fill,
+                                   out + begin * c * h * w, threads));
     });
     return occluded;
 }

@@ -47,10 +47,11 @@ void PatchKernels::gather(const torch::Tensor& base, const cs_patch_place* at, t
         return;
     }
     const int64_t per_region = n == 0 ? 0 : regions.numel() / n;
+    const float* from = base.data_ptr<float>();
     float* out = regions.data_ptr<float>();
-    on_torch_threads(n, per_region, [&](int64_t begin, int64_t end) {
-        check(cs_gather_regions_cpu(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3), at + begin,
-                                    end - begin, regions.size(2), regions.size(3), out + begin * per_region, 1),
+    on_torch_threads(n, per_region, [&](int64_t begin, int64_t end, int32_t threads) {
+        check(cs_gather_regions_cpu(from, base.size(1), base.size(2), base.size(3), at + begin, end - begin,
+                                    regions.size(2), regions.size(3), out + begin * per_region, threads),
               "gather");
     });
 }
@@ -66,10 +67,10 @@ void PatchKernels::paste(const torch::Tensor& patches, const cs_patch_place* at,
     const int64_t per_patch = n == 0 ? 0 : patches.numel() / n, per_region = n == 0 ? 0 : regions.numel() / n;
     const float* in = patches.data_ptr<float>();
     float* out = regions.data_ptr<float>();
-    on_torch_threads(n, per_patch, [&](int64_t begin, int64_t end) {
+    on_torch_threads(n, per_patch, [&](int64_t begin, int64_t end, int32_t threads) {
         check(cs_paste_patches_cpu(in + begin * per_patch, end - begin, patches.size(1), patches.size(2),
                                    patches.size(3), at + begin, out + begin * per_region, regions.size(2),
-                                   regions.size(3), 1),
+                                   regions.size(3), threads),
               "paste");
     });
 }
@@ -92,13 +93,15 @@ void PatchKernels::region_changes(const torch::Tensor& base, const torch::Tensor
     }
     const int64_t per_patch = incoming && n > 0 ? incoming->numel() / n : 0;
     const int64_t per_region = n == 0 ? 0 : changes.numel() / n;
+    const float* from = base.data_ptr<float>();
+    const float* fill_values = fill.data_ptr<float>();
     auto* out = static_cast<char*>(changes.data_ptr());
     const int64_t out_bytes = per_region * changes.element_size();
-    on_torch_threads(n, per_region, [&](int64_t begin, int64_t end) {
-        check(cs_region_changes_cpu(base.data_ptr<float>(), base.size(1), base.size(2), base.size(3),
-                                    patches ? patches + begin * per_patch : nullptr, ph, pw, fill.data_ptr<float>(),
-                                    at + begin, end - begin, changes.size(2), changes.size(3), type,
-                                    out + begin * out_bytes, 1),
+    on_torch_threads(n, per_region, [&](int64_t begin, int64_t end, int32_t threads) {
+        check(cs_region_changes_cpu(from, base.size(1), base.size(2), base.size(3),
+                                    patches ? patches + begin * per_patch : nullptr, ph, pw, fill_values, at + begin,
+                                    end - begin, changes.size(2), changes.size(3), type, out + begin * out_bytes,
+                                    threads),
               "region change");
     });
 }
@@ -112,10 +115,11 @@ void PatchKernels::fill(const torch::Tensor& fill, const cs_patch_place* at, tor
         return;
     }
     const int64_t per_region = n == 0 ? 0 : regions.numel() / n;
+    const float* fill_values = fill.data_ptr<float>();
     float* out = regions.data_ptr<float>();
-    on_torch_threads(n, per_region, [&](int64_t begin, int64_t end) {
-        check(cs_fill_patches_cpu(fill.data_ptr<float>(), end - begin, regions.size(1), at + begin,
-                                  out + begin * per_region, regions.size(2), regions.size(3), 1),
+    on_torch_threads(n, per_region, [&](int64_t begin, int64_t end, int32_t threads) {
+        check(cs_fill_patches_cpu(fill_values, end - begin, regions.size(1), at + begin, out + begin * per_region,
+                                  regions.size(2), regions.size(3), threads),
               "fill");
     });
 }

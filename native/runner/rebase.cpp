@@ -75,17 +75,17 @@ torch::Tensor rebase(const torch::Tensor& in_tensor, const torch::Tensor& add, b
     const int64_t in_size = in.element_size(), out_size = out.element_size();
     if (images > 1) {
         // Slices of whole images, each with the one image's add and subtract.
-        on_torch_threads(images, per_image, [&](int64_t begin, int64_t end) {
+        on_torch_threads(images, per_image, [&](int64_t begin, int64_t end, int32_t threads) {
             check(cs_rebase_cpu(in_bytes + begin * per_image * in_size, in_type, add_values, relu, subtract_values,
-                                end - begin, per_image, type, out_bytes + begin * per_image * out_size, 1),
+                                end - begin, per_image, type, out_bytes + begin * per_image * out_size, threads),
                   "");
         });
     } else {
         // One image (or add and subtract as large as in): slices of its elements, and of theirs.
-        on_torch_threads(per_image, 1, [&](int64_t begin, int64_t end) {
+        on_torch_threads(per_image, 1, [&](int64_t begin, int64_t end, int32_t threads) {
             check(cs_rebase_cpu(in_bytes + begin * in_size, in_type, add_values ? add_values + begin : nullptr, relu,
                                 subtract_values ? subtract_values + begin : nullptr, images, end - begin, type,
-                                out_bytes + begin * out_size, 1),
+                                out_bytes + begin * out_size, threads),
                   "");
         });
     }
@@ -115,10 +115,11 @@ torch::Tensor rebase_patches(const torch::Tensor& in, const torch::Tensor& base,
     const auto* in_bytes = static_cast<const char*>(in.data_ptr());
     auto* out_bytes = static_cast<char*>(out.data_ptr());
     const int64_t in_size = in.element_size(), out_size = out.element_size();
-    on_torch_threads(count, per_patch, [&](int64_t begin, int64_t end) {
-        check(cs_rebase_patches_cpu(in_bytes + begin * per_patch * in_size, in_type, base.data_ptr<float>(),
+    const float* base_values = base.data_ptr<float>();
+    on_torch_threads(count, per_patch, [&](int64_t begin, int64_t end, int32_t threads) {
+        check(cs_rebase_patches_cpu(in_bytes + begin * per_patch * in_size, in_type, base_values,
                                     in.size(1), base.size(2), base.size(3), at + begin, end - begin, in.size(2),
-                                    in.size(3), relu, type, out_bytes + begin * per_patch * out_size, 1),
+                                    in.size(3), relu, type, out_bytes + begin * per_patch * out_size, threads),
               " on patches");
     });
     return out;

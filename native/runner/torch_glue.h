@@ -47,14 +47,19 @@ void* cuda_stream(const DeviceChoice& device);
 // The same for where a tensor lives: NULL for the CPU.
 void* cuda_stream(const torch::Device& device);
 
-// Runs slice(begin, end) over items [0, count) on LibTorch's intra-op threads, one slice per thread: how our CPU
-// kernels run here, each slice with threads = 1. Threads of their own would be started at every call, beside
-// LibTorch's OpenMP workers, which spin for a while after each operation waiting for the next, and share the
-// cores with them: on 2 cores the kernels' own threads made bf16 ResNet18 12 to 22% slower and AlexNet's
-// incremental engine up to 14%. Where LibTorch's OpenMP runtime is not the one this runner can compile with, the
-// slices run one after another on the calling thread (native/runner/CMakeLists.txt). floats_per_item sizes the
-// slices: passes under 64 Ki floats stay whole, as the kernels' own split keeps them.
-void on_torch_threads(int64_t count, int64_t floats_per_item, const std::function<void(int64_t, int64_t)>& slice);
+// Runs slice(begin, end, threads) over items [0, count): how our CPU kernels run here, each call passing threads
+// on as the kernel's own. Where at::parallel_for runs in parallel in this runner (kernels_on_torch_threads), the
+// items are split over LibTorch's intra-op threads, one slice a thread with threads = 1. Threads of the kernels'
+// own would be started at every call, beside LibTorch's OpenMP workers, which spin for a while after each
+// operation waiting for the next, and share the cores with them: on 2 cores that made bf16 ResNet18 12 to 22%
+// slower and AlexNet's incremental engine up to 14%. Elsewhere (native/runner/CMakeLists.txt) slice runs once over
+// every item with LibTorch's thread count, and the kernel splits the work itself as before. A pass of no more
+// than 64 Ki floats (count * floats_per_item) stays on the calling thread.
+void on_torch_threads(int64_t count, int64_t floats_per_item,
+                      const std::function<void(int64_t, int64_t, int32_t)>& slice);
+
+// Whether on_torch_threads splits work over LibTorch's threads in this build (reported in the runner's lines).
+bool kernels_on_torch_threads();
 
 // Waits until the device has finished all queued work (nothing to wait for on the CPU).
 void synchronize(const DeviceChoice& device);
