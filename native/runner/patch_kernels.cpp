@@ -46,7 +46,7 @@ void PatchKernels::gather(const torch::Tensor& base, const cs_patch_place* at, t
               "gather");
         return;
     }
-    const int64_t per_region = n == 0 ? 0 : regions.numel() / n;
+    const int64_t per_region = per_window(regions);
     const float* from = base.data_ptr<float>();
     float* out = regions.data_ptr<float>();
     on_torch_threads(n, per_region, [&](int64_t begin, int64_t end, int32_t threads) {
@@ -64,7 +64,7 @@ void PatchKernels::paste(const torch::Tensor& patches, const cs_patch_place* at,
               "paste");
         return;
     }
-    const int64_t per_patch = n == 0 ? 0 : patches.numel() / n, per_region = n == 0 ? 0 : regions.numel() / n;
+    const int64_t per_patch = per_window(patches), per_region = per_window(regions);
     const float* in = patches.data_ptr<float>();
     float* out = regions.data_ptr<float>();
     on_torch_threads(n, per_patch, [&](int64_t begin, int64_t end, int32_t threads) {
@@ -91,8 +91,7 @@ void PatchKernels::region_changes(const torch::Tensor& base, const torch::Tensor
               "region change");
         return;
     }
-    const int64_t per_patch = incoming && n > 0 ? incoming->numel() / n : 0;
-    const int64_t per_region = n == 0 ? 0 : changes.numel() / n;
+    const int64_t per_patch = incoming ? per_window(*incoming) : 0, per_region = per_window(changes);
     const float* from = base.data_ptr<float>();
     const float* fill_values = fill.data_ptr<float>();
     auto* out = static_cast<char*>(changes.data_ptr());
@@ -114,7 +113,7 @@ void PatchKernels::fill(const torch::Tensor& fill, const cs_patch_place* at, tor
               "fill");
         return;
     }
-    const int64_t per_region = n == 0 ? 0 : regions.numel() / n;
+    const int64_t per_region = per_window(regions);
     const float* fill_values = fill.data_ptr<float>();
     float* out = regions.data_ptr<float>();
     on_torch_threads(n, per_region, [&](int64_t begin, int64_t end, int32_t threads) {

@@ -111,7 +111,7 @@ torch::Tensor rebase_patches(const torch::Tensor& in, const torch::Tensor& base,
               " on patches");
         return out;
     }
-    const int64_t count = in.size(0), per_patch = count == 0 ? 0 : in.numel() / count;
+    const int64_t count = in.size(0), per_patch = per_window(in);
     const auto* in_bytes = static_cast<const char*>(in.data_ptr());
     auto* out_bytes = static_cast<char*>(out.data_ptr());
     const int64_t in_size = in.element_size(), out_size = out.element_size();

@@ -86,14 +86,13 @@ void* cuda_stream(const torch::Device& device) {
 void on_torch_threads(int64_t count, int64_t floats_per_item,
                       const std::function<void(int64_t, int64_t, int32_t)>& slice) {
     if (count <= 0) return;
-#ifdef INTRA_OP_PARALLEL
+    if (!kernels_on_torch_threads()) {
+        slice(0, count, at::get_num_threads());
+        return;
+    }
     constexpr int64_t kMinFloatsPerThread = int64_t{1} << 16;  // as native/src/cpu_threads.h
     const int64_t grain = std::max<int64_t>(1, kMinFloatsPerThread / std::max<int64_t>(floats_per_item, 1));
     at::parallel_for(0, count, grain, [&](int64_t begin, int64_t end) { slice(begin, end, 1); });
-#else
-    (void)floats_per_item;
-    slice(0, count, at::get_num_threads());
-#endif
 }
 
 bool kernels_on_torch_threads() {

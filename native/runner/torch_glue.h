@@ -58,6 +58,10 @@ void* cuda_stream(const torch::Device& device);
 void on_torch_threads(int64_t count, int64_t floats_per_item,
                       const std::function<void(int64_t, int64_t, int32_t)>& slice);
 
+// The values one item holds in a tensor of items along its first dimension (N x ...): how many elements on
+// from the first item's a slice of on_torch_threads starts.
+inline int64_t per_window(const torch::Tensor& t) { return t.size(0) == 0 ? 0 : t.numel() / t.size(0); }
+
 // Whether on_torch_threads splits work over LibTorch's threads in this build (reported in the runner's lines).
 bool kernels_on_torch_threads();
 
